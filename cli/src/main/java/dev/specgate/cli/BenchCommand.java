@@ -1,0 +1,47 @@
+package dev.specgate.cli;
+
+import dev.specgate.engine.ModelFiles;
+import dev.specgate.engine.bench.ForwardBenchmark;
+import dev.specgate.engine.model.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./specgate bench ...}: benchmarks that print their figures (JSON with --json). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {BenchCommand.Forward.class})
+final class BenchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: forward");
+    }
+
+    @Command(name = "forward", mixinStandardHelpOptions = true,
+            description = "Decode tokens/s and the time of one forward pass over 1, 2, 4, 8 and 16 tokens.")
+    static final class Forward implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
+        String model;
+
+        @Option(names = "--repeats", defaultValue = "21", description = "Timed repeats per measurement")
+        int repeats;
+
+        @Option(names = "--json", description = "Print one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Model m = Model.load(ModelFiles.resolve(model))) {
+                Map<String, Object> result = ForwardBenchmark.run(m, Math.max(1, repeats));
+                if (json) {
+                    System.out.println(Json.write(result));
+                } else {
+                    result.forEach((k, v) -> System.out.println(k + ": " + v));
+                }
+                return 0;
+            }
+        }
+    }
+}

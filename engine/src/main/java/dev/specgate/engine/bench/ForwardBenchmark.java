@@ -1,0 +1,82 @@
+package dev.specgate.engine.bench;
+
+import dev.specgate.engine.Generator;
+import dev.specgate.engine.model.KVCache;
+import dev.specgate.engine.model.Model;
+import dev.specgate.engine.sampling.SamplingParams;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Decode speed and the cost of one batched forward pass over 1..16 tokens, measured side by side with the
+ * machine's read bandwidth, so the ratios mean something on a shared, noisy machine.
+ */
+public final class ForwardBenchmark {
+    public static final int[] TOKEN_COUNTS = {1, 2, 4, 8, 16};
+    private static final int CONTEXT_BEFORE = 32;
+
+    private ForwardBenchmark() {
+    }
+
+    /** Results as an ordered map ready to print as JSON. */
+    public static Map<String, Object> run(Model model, int repeats) {
+        int[] prompt = promptOf(model, CONTEXT_BEFORE);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", model.name());
+        out.put("weight_bytes", model.weightBytes());
+        out.put("threads", Runtime.getRuntime().availableProcessors());
+
+        // Decode: greedy generation, best of a few runs after a warm-up.
+        int decodeTokens = Math.min(128, model.config().contextLength() - prompt.length);
+        Generator.generate(model, prompt, decodeTokens, SamplingParams.GREEDY);
+        double decode = 0;
+        for (int i = 0; i < Math.max(1, repeats / 5); i++) {
+            decode = Math.max(decode, Generator.generate(model, prompt, decodeTokens, SamplingParams.GREEDY)
+                    .decodeTokensPerSecond());
+        }
+        out.put("decode_tokens_per_second", decode);
+
+        // One forward pass over T tokens at position 32, rolled back after each; median of repeats.
+        Map<String, Double> forwardMs = new LinkedHashMap<>();
+        try (KVCache cache = model.newCache()) {
+            model.forward(cache, prompt);
+            for (int t : TOKEN_COUNTS) {
+                int[] tokens = Arrays.copyOf(prompt, t);
+                long[] nanos = new long[repeats];
+                for (int warm = 0; warm < 3; warm++) {
+                    model.forward(cache, tokens);
+                    cache.truncate(CONTEXT_BEFORE);
+                }
+                for (int i = 0; i < repeats; i++) {
+                    long start = System.nanoTime();
+                    model.forward(java.util.List.of(dev.specgate.engine.model.SequenceInput.allLogits(cache, tokens)));
+                    nanos[i] = System.nanoTime() - start;
+                    cache.truncate(CONTEXT_BEFORE);
+                }
+                Arrays.sort(nanos);
+                forwardMs.put(String.valueOf(t), nanos[repeats / 2] / 1e6);
+            }
+        }
+        out.put("forward_ms_by_tokens", forwardMs);
+        out.put("forward_8_over_1", forwardMs.get("8") / forwardMs.get("1"));
+
+        double bandwidth = ReadBandwidth.measure(1L << 30, 5);
+        out.put("read_bandwidth_gb_per_s", bandwidth / 1e9);
+        double bound = bandwidth / model.weightBytes();
+        out.put("bandwidth_bound_tokens_per_second", bound);
+        out.put("fraction_of_bandwidth_bound", decode / bound);
+        return out;
+    }
+
+    /** A fixed, ordinary prompt of {@code length} tokens (the vocabulary's own text, repeated). */
+    private static int[] promptOf(Model model, int length) {
+        int[] ids = model.tokenizer().encode("And it came to pass, when the king heard these words, that he rent his clothes and said unto them,");
+        int[] prompt = new int[length];
+        for (int i = 0; i < length; i++) {
+            prompt[i] = ids[i % ids.length];
+        }
+        return prompt;
+    }
+}
