@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
  */
 public final class Sampler {
 
+    /** How many ids top-p ranks first, hoping the nucleus fits; a guess only affects speed, never the result. */
+    private static final int NUCLEUS_GUESS = 256;
+
     private final SamplingParams params;
     private final SplittableRandom random;
 
@@ -113,18 +116,11 @@ public final class Sampler {
         boolean topPActive = params.topP() < 1f;
         // A k at least the vocabulary size keeps everything; treating it as off also skips a pointless full ranking.
         boolean topKActive = params.topK() > 0 && params.topK() < vocabSize;
-        if (!topKActive && !topPActive) {
-            return unmaskedIds(vocabSize);
-        }
-        ScoreHeap heap = new ScoreHeap(scores, vocabSize, heapScratch);
-        if (!topPActive) {
-            return popTop(heap, Math.min(params.topK(), heap.size()));
-        }
         if (topKActive) {
-            int[] topK = popTop(heap, Math.min(params.topK(), heap.size()));
-            return nucleusPrefix(topK);
+            int[] topK = TopSelection.best(scores, vocabSize, params.topK());
+            return topPActive ? nucleusPrefix(topK) : topK;
         }
-        return popNucleus(heap, vocabSize);
+        return topPActive ? nucleusOfVocabulary(vocabSize) : unmaskedIds(vocabSize);
     }
 
     private int[] unmaskedIds(int vocabSize) {
@@ -137,14 +133,6 @@ public final class Sampler {
         return Arrays.copyOf(rankedScratch, count);
     }
 
-    private static int[] popTop(ScoreHeap heap, int count) {
-        int[] top = new int[count];
-        for (int i = 0; i < count; i++) {
-            top[i] = heap.pop();
-        }
-        return top;
-    }
-
     /** Top-p over an already-ranked set: the shortest prefix whose renormalised mass reaches p (at least one id). */
     private int[] nucleusPrefix(int[] ranked) {
         double max = scores[ranked[0]];
@@ -152,27 +140,29 @@ public final class Sampler {
         for (int id : ranked) {
             total += Math.exp(scores[id] - max);
         }
-        double target = params.topP() * total;
-        double cumulative = 0;
-        int count = 0;
-        while (count < ranked.length) {
-            cumulative += Math.exp(scores[ranked[count]] - max);
-            count++;
-            if (cumulative >= target) {
-                break;
-            }
-        }
-        return Arrays.copyOf(ranked, count);
+        int count = prefixReaching(ranked, max, params.topP() * total);
+        return Arrays.copyOf(ranked, count < 0 ? ranked.length : count);
     }
 
-    /** Top-p over the whole vocabulary: pops ids best-first only until the mass is reached, so no full sort. */
-    private int[] popNucleus(ScoreHeap heap, int vocabSize) {
+    /**
+     * Top-p over the whole vocabulary without a full sort. The nucleus is usually small, so first rank only the best
+     * {@link #NUCLEUS_GUESS} ids; only if they do not hold enough mass fall back to a heap popped until they do.
+     */
+    private int[] nucleusOfVocabulary(int vocabSize) {
         double max = maxScore(vocabSize);
         double total = 0;
         for (int id = 0; id < vocabSize; id++) {
             total += Math.exp(scores[id] - max);
         }
         double target = params.topP() * total;
+        if (NUCLEUS_GUESS < vocabSize) {
+            int[] candidates = TopSelection.best(scores, vocabSize, NUCLEUS_GUESS);
+            int count = prefixReaching(candidates, max, target);
+            if (count >= 0) {
+                return Arrays.copyOf(candidates, count);
+            }
+        }
+        ScoreHeap heap = new ScoreHeap(scores, vocabSize, heapScratch);
         double cumulative = 0;
         int count = 0;
         while (heap.size() > 0) {
@@ -184,6 +174,18 @@ public final class Sampler {
             }
         }
         return Arrays.copyOf(rankedScratch, count);
+    }
+
+    /** Length of the shortest prefix of {@code ranked} whose unnormalised mass reaches {@code target}, or -1. */
+    private int prefixReaching(int[] ranked, double max, double target) {
+        double cumulative = 0;
+        for (int i = 0; i < ranked.length; i++) {
+            cumulative += Math.exp(scores[ranked[i]] - max);
+            if (cumulative >= target) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** Min-p: drops ids whose probability is below minP times the top one, i.e. whose score is below max + ln(minP). */

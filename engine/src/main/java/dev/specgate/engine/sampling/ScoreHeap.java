@@ -4,8 +4,8 @@ package dev.specgate.engine.sampling;
  * Hands out token ids in descending score order (ties: lowest id first) without sorting the whole vocabulary.
  *
  * <p>Building the heap is O(n) and each {@link #pop()} is O(log n), so taking the top m of a 150k vocabulary costs
- * about 2n + m log n comparisons: that is the partial selection top-k needs, and lets top-p stop as soon as it has
- * enough mass. Ids whose score is -infinity (masked tokens) are left out.
+ * about 2n + m log n comparisons. Top-p uses it when it cannot know in advance how many ids the nucleus needs (see
+ * {@link TopSelection} for the fixed-count case). Ids whose score is -infinity (masked tokens) are left out.
  */
 final class ScoreHeap {
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -227,16 +228,27 @@ class SamplerTest {
         int[] expectedTopK = Arrays.stream(byLogit, 0, 40).mapToInt(Integer::intValue).sorted().toArray();
         assertArrayEquals(expectedTopK, topK.support());
 
-        Distribution nucleus = distribution(params(1f, 0, 0.9f, 0f, 1f), logits);
-        double max = logits[byLogit[0]];
-        double total = Arrays.stream(byLogit).mapToDouble(id -> Math.exp(logits[id] - max)).sum();
+        // Temperature 1 spreads the nucleus over thousands of ids (the heap fallback); temperature 0.25 concentrates
+        // it in fewer than the 256 ids top-p ranks first (the fast path). Both must match the full sort.
+        int wide = assertNucleusMatchesReference(logits, byLogit, 1f);
+        int narrow = assertNucleusMatchesReference(logits, byLogit, 0.25f);
+        assertTrue(wide > 256, "wide nucleus has " + wide + " ids");
+        assertTrue(narrow < 256, "narrow nucleus has " + narrow + " ids");
+    }
+
+    /** Top-p 0.9 at the given temperature against a full-sort reference; returns the nucleus size. */
+    private static int assertNucleusMatchesReference(float[] logits, Integer[] byLogit, float temperature) {
+        Distribution nucleus = distribution(params(temperature, 0, 0.9f, 0f, 1f), logits);
+        double max = logits[byLogit[0]] / (double) temperature;
+        double total = Arrays.stream(byLogit).mapToDouble(id -> Math.exp(logits[id] / (double) temperature - max)).sum();
         double cumulative = 0;
         int kept = 0;
         while (cumulative < 0.9f * total) {
-            cumulative += Math.exp(logits[byLogit[kept++]] - max);
+            cumulative += Math.exp(logits[byLogit[kept++]] / (double) temperature - max);
         }
         int[] expectedNucleus = Arrays.stream(byLogit, 0, kept).mapToInt(Integer::intValue).sorted().toArray();
         assertArrayEquals(expectedNucleus, nucleus.support());
         assertEquals(1.0, Arrays.stream(nucleus.support()).mapToDouble(nucleus::prob).sum(), 1e-9);
+        return kept;
     }
 }
