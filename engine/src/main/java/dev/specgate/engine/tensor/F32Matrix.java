@@ -40,21 +40,37 @@ final class F32Matrix extends WeightMatrix {
         }
     }
 
+    // dot4 and dot1 add in the same order (two accumulators per batch row: even and odd vector steps), so a
+    // batch row's result does not depend on the batch size it was computed in.
+
     /** Row at byte offset {@code row} times four consecutive batch rows starting at {@code x0}. */
     private void dot4(long row, float[] x, int x0, float[] out, int o) {
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F), b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
         int c = 0;
-        int upper = F.loopBound(cols);
-        for (; c < upper; c += L) {
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            FloatVector w = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE);
+            FloatVector v = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE);
+            a0 = w.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+            a1 = w.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+            a2 = w.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+            a3 = w.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+            b0 = v.fma(FloatVector.fromArray(F, x, x0 + c + L), b0);
+            b1 = v.fma(FloatVector.fromArray(F, x, x1 + c + L), b1);
+            b2 = v.fma(FloatVector.fromArray(F, x, x2 + c + L), b2);
+            b3 = v.fma(FloatVector.fromArray(F, x, x3 + c + L), b3);
+        }
+        if (c + L <= cols) {
             FloatVector w = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE);
             a0 = w.fma(FloatVector.fromArray(F, x, x0 + c), a0);
             a1 = w.fma(FloatVector.fromArray(F, x, x1 + c), a1);
             a2 = w.fma(FloatVector.fromArray(F, x, x2 + c), a2);
             a3 = w.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+            c += L;
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD), s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD), s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
         for (; c < cols; c++) {
             float w = data.get(FLOAT_LE, row + 4L * c);
             s0 += w * x[x0 + c];
@@ -70,16 +86,17 @@ final class F32Matrix extends WeightMatrix {
 
     /** One batch row: two accumulators so consecutive FMAs do not wait on each other. */
     private float dot1(long row, float[] x, int x0) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F), b0 = FloatVector.zero(F);
         int c = 0;
         for (; c + 2 * L <= cols; c += 2 * L) {
             a0 = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE).fma(FloatVector.fromArray(F, x, x0 + c), a0);
-            a1 = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE).fma(FloatVector.fromArray(F, x, x0 + c + L), a1);
+            b0 = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE).fma(FloatVector.fromArray(F, x, x0 + c + L), b0);
         }
-        for (; c + L <= cols; c += L) {
+        if (c + L <= cols) {
             a0 = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE).fma(FloatVector.fromArray(F, x, x0 + c), a0);
+            c += L;
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = a0.add(b0).reduceLanes(VectorOperators.ADD);
         for (; c < cols; c++) {
             s += data.get(FLOAT_LE, row + 4L * c) * x[x0 + c];
         }

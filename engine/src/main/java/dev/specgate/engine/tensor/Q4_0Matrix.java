@@ -51,8 +51,11 @@ final class Q4_0Matrix extends WeightMatrix {
             int b = 0;
             for (; b + 4 <= batch; b += 4) {
                 int x0 = b * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+                // low halves feed a*, high halves b*: the same order as dot1, so results do not depend on batch
                 FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
                 FloatVector a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+                FloatVector b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
                 for (int k = 0; k < blocks; k++) {
                     long blk = row + (long) k * BLOCK_BYTES;
                     float d = f16(data.get(SHORT_LE, blk));
@@ -64,12 +67,16 @@ final class Q4_0Matrix extends WeightMatrix {
                         a1 = lo.fma(FloatVector.fromArray(F, x, x1 + c), a1);
                         a2 = lo.fma(FloatVector.fromArray(F, x, x2 + c), a2);
                         a3 = lo.fma(FloatVector.fromArray(F, x, x3 + c), a3);
-                        a0 = hi.fma(FloatVector.fromArray(F, x, x0 + ch), a0);
-                        a1 = hi.fma(FloatVector.fromArray(F, x, x1 + ch), a1);
-                        a2 = hi.fma(FloatVector.fromArray(F, x, x2 + ch), a2);
-                        a3 = hi.fma(FloatVector.fromArray(F, x, x3 + ch), a3);
+                        b0 = hi.fma(FloatVector.fromArray(F, x, x0 + ch), b0);
+                        b1 = hi.fma(FloatVector.fromArray(F, x, x1 + ch), b1);
+                        b2 = hi.fma(FloatVector.fromArray(F, x, x2 + ch), b2);
+                        b3 = hi.fma(FloatVector.fromArray(F, x, x3 + ch), b3);
                     }
                 }
+                a0 = a0.add(b0);
+                a1 = a1.add(b1);
+                a2 = a2.add(b2);
+                a3 = a3.add(b3);
                 int o = b * rows + r;
                 out[o] = a0.reduceLanes(VectorOperators.ADD);
                 out[o + rows] = a1.reduceLanes(VectorOperators.ADD);
