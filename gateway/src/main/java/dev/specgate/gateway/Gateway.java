@@ -97,6 +97,11 @@ public final class Gateway implements AutoCloseable {
         return modelName;
     }
 
+    /** The gateway's Vert.x instance (tests watch its blocked-thread checker). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
