@@ -4,6 +4,7 @@ import dev.specgate.engine.model.SequenceInput;
 import dev.specgate.engine.sampling.Distribution;
 import dev.specgate.engine.sampling.Sampler;
 import dev.specgate.proto.v1.VerifyResponse;
+import dev.specgate.verifier.spec.SpeculativeAcceptance;
 import dev.specgate.verifier.spec.Verdict;
 
 import java.util.Arrays;
@@ -111,7 +112,7 @@ final class VerifyRound implements BatchItem {
             float[] row = Arrays.copyOfRange(logits, i * vocabSize, (i + 1) * vocabSize);
             p[i] = sampler.distribution(row, Arrays.copyOf(history, sequence.length + i));
         }
-        Verdict verdict = RoundAcceptance.verify(drafts, request.draftProbs(), p, request.sampling().greedy(),
+        Verdict verdict = SpeculativeAcceptance.verify(drafts, request.draftProbs(), p, request.sampling().greedy(),
                 RoundRandom.of(request.sampling().seed(), request.round()));
 
         int a = verdict.acceptedCount();
