@@ -39,13 +39,18 @@ public final class VerifierGrpcService extends VerifierServiceGrpc.VerifierServi
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> observer) {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) observer;
         // Set before starting: with a handler installed, onNext after a cancel is ignored instead of throwing.
-        Runnable[] cancel = new Runnable[1];
+        java.util.concurrent.atomic.AtomicReference<Runnable> cancel = new java.util.concurrent.atomic.AtomicReference<>();
         call.setOnCancelHandler(() -> {
-            if (cancel[0] != null) {
-                cancel[0].run();
+            Runnable c = cancel.get();
+            if (c != null) {
+                c.run();
             }
         });
-        cancel[0] = engine.startGeneration(request, observer);
+        Runnable handle = engine.startGeneration(request, observer);
+        cancel.set(handle);
+        if (handle != null && call.isCancelled()) {
+            handle.run(); // cancelled before the handle existed
+        }
     }
 
     @Override
