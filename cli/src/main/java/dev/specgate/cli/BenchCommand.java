@@ -11,12 +11,12 @@ import java.util.concurrent.Callable;
 
 /** {@code ./specgate bench ...}: benchmarks that print their figures (JSON with --json). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Forward.class})
+        subcommands = {BenchCommand.Forward.class, BenchCommand.Verifier.class})
 final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: forward");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: forward, verifier");
     }
 
     @Command(name = "forward", mixinStandardHelpOptions = true,
@@ -39,6 +39,38 @@ final class BenchCommand implements Runnable {
                     System.out.println(Json.write(result));
                 } else {
                     result.forEach((k, v) -> System.out.println(k + ": " + v));
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "verifier", mixinStandardHelpOptions = true,
+            description = "Aggregate verified tokens/s of the in-process verifier with 1, 4, 16 and 32 concurrent sessions.")
+    static final class Verifier implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
+        String model;
+
+        @Option(names = "--k", defaultValue = "4", description = "Draft tokens per round (default ${DEFAULT-VALUE})")
+        int k;
+
+        @Option(names = "--sessions", split = ",", defaultValue = "1,4,16,32", description = "Concurrency levels")
+        int[] sessions;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "Measured seconds per level")
+        double seconds;
+
+        @Option(names = "--json", description = "Print one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Model m = Model.load(ModelFiles.resolve(model))) {
+                Map<String, Object> result = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds);
+                if (json) {
+                    System.out.println(Json.write(result));
+                } else {
+                    result.forEach((key, v) -> System.out.println(key + ": " + v));
                 }
                 return 0;
             }
