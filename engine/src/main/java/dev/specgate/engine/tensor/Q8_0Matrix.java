@@ -1,0 +1,124 @@
+package dev.specgate.engine.tensor;
+
+import dev.specgate.engine.gguf.GGMLType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * ggml Q8_0: blocks of 32 values, each an f16 scale d then 32 int8 quants; value = q * d.
+ *
+ * <p>Each block is widened int8 -> float in vector registers, scaled once, and then multiplied into four batch
+ * rows before the next block: quants are never expanded to a float copy of the row.
+ */
+final class Q8_0Matrix extends WeightMatrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 34;
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final VectorSpecies<Byte> B = Simd.B;
+    private static final int L = Simd.L;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    Q8_0Matrix(String name, int rows, int cols, MemorySegment data) {
+        super(name, rows, cols, data, GGMLType.Q8_0);
+    }
+
+    @Override
+    public GGMLType type() {
+        return GGMLType.Q8_0;
+    }
+
+    /** Lanes {@code [j, j + L)} of the block at byte offset {@code blk}, as floats times d. */
+    private FloatVector weights(long blk, int j, float d) {
+        ByteVector q = ByteVector.fromMemorySegment(B, data, blk + 2 + j, LE);
+        return ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(d);
+    }
+
+    @Override
+    protected void matmulRows(float[] x, int batch, float[] out, int from, int to) {
+        int blocks = cols / BLOCK;
+        for (int r = from; r < to; r++) {
+            long row = r * rowBytes;
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                int x0 = b * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+                // even blocks feed a*, odd blocks b*: the same order as dot1, so results do not depend on batch
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+                FloatVector a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+                FloatVector b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+                for (int k = 0; k < blocks; k++) {
+                    long blk = row + (long) k * BLOCK_BYTES;
+                    float d = f16(data.get(SHORT_LE, blk));
+                    for (int j = 0; j < BLOCK; j += L) {
+                        FloatVector w = weights(blk, j, d);
+                        int c = k * BLOCK + j;
+                        if ((k & 1) == 0) {
+                            a0 = w.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                            a1 = w.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+                            a2 = w.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+                            a3 = w.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+                        } else {
+                            b0 = w.fma(FloatVector.fromArray(F, x, x0 + c), b0);
+                            b1 = w.fma(FloatVector.fromArray(F, x, x1 + c), b1);
+                            b2 = w.fma(FloatVector.fromArray(F, x, x2 + c), b2);
+                            b3 = w.fma(FloatVector.fromArray(F, x, x3 + c), b3);
+                        }
+                    }
+                }
+                a0 = a0.add(b0);
+                a1 = a1.add(b1);
+                a2 = a2.add(b2);
+                a3 = a3.add(b3);
+                int o = b * rows + r;
+                out[o] = a0.reduceLanes(VectorOperators.ADD);
+                out[o + rows] = a1.reduceLanes(VectorOperators.ADD);
+                out[o + 2 * rows] = a2.reduceLanes(VectorOperators.ADD);
+                out[o + 3 * rows] = a3.reduceLanes(VectorOperators.ADD);
+            }
+            for (; b < batch; b++) {
+                out[b * rows + r] = dot1(row, blocks, x, b * cols);
+            }
+        }
+    }
+
+    /** One batch row: even and odd blocks feed separate accumulators so FMAs overlap. */
+    private float dot1(long row, int blocks, float[] x, int x0) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int k = 0;
+        for (; k + 2 <= blocks; k += 2) {
+            long blk0 = row + (long) k * BLOCK_BYTES, blk1 = blk0 + BLOCK_BYTES;
+            float d0 = f16(data.get(SHORT_LE, blk0)), d1 = f16(data.get(SHORT_LE, blk1));
+            for (int j = 0; j < BLOCK; j += L) {
+                int c = k * BLOCK + j;
+                a0 = weights(blk0, j, d0).fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                a1 = weights(blk1, j, d1).fma(FloatVector.fromArray(F, x, x0 + c + BLOCK), a1);
+            }
+        }
+        if (k < blocks) {
+            long blk = row + (long) k * BLOCK_BYTES;
+            float d = f16(data.get(SHORT_LE, blk));
+            for (int j = 0; j < BLOCK; j += L) {
+                a0 = weights(blk, j, d).fma(FloatVector.fromArray(F, x, x0 + k * BLOCK + j), a0);
+            }
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int offset) {
+        long row = r * rowBytes;
+        for (int k = 0; k < cols / BLOCK; k++) {
+            long blk = row + (long) k * BLOCK_BYTES;
+            float d = f16(data.get(SHORT_LE, blk));
+            for (int j = 0; j < BLOCK; j++) {
+                dst[offset + k * BLOCK + j] = data.get(ValueLayout.JAVA_BYTE, blk + 2 + j) * d;
+            }
+        }
+    }
+}
