@@ -13,7 +13,7 @@ final class DraftCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
     String model;
 
-    @Option(names = "--port", defaultValue = "50052", description = "Port to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "50053", description = "Port to listen on (default ${DEFAULT-VALUE})")
     int port;
 
     @Override

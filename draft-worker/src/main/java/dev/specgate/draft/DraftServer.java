@@ -65,7 +65,7 @@ public final class DraftServer implements AutoCloseable {
     /** {@code DraftServer --model PATH --port N} */
     public static void main(String[] args) throws Exception {
         String model = null;
-        int port = 50052;
+        int port = 50053;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = args[++i];

@@ -32,7 +32,7 @@ public final class LocalModels implements AutoCloseable {
         Model d = null;
         try {
             d = draft == null ? null : Model.load(ModelFiles.resolve(draft));
-            return new LocalModels(v, new VerifierEngine(v, VerifierConfig.DEFAULT), d,
+            return new LocalModels(v, new VerifierEngine(v, VerifierConfig.defaults()), d,
                     d == null ? null : new DraftEngine(d, DraftConfig.DEFAULT));
         } catch (IOException | RuntimeException e) {
             v.close();
