@@ -49,8 +49,12 @@ class GreedyEquivalenceTest {
 
     @AfterAll
     static void close() {
-        draftModel.close();
-        verifierModel.close();
+        if (draftModel != null) {
+            draftModel.close();
+        }
+        if (verifierModel != null) {
+            verifierModel.close();
+        }
     }
 
     @Test
