@@ -15,8 +15,7 @@ public final class TestModels {
     private TestModels() {}
 
     public static Path modelsDir() {
-        String env = System.getenv("SPECGATE_MODELS");
-        return Path.of(env == null || env.isBlank() ? "../shared/models" : env).toAbsolutePath().normalize();
+        return ModelFiles.directory().toAbsolutePath().normalize();
     }
 
     public static Path referenceDir() {

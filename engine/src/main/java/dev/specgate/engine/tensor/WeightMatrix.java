@@ -27,7 +27,7 @@ public abstract class WeightMatrix {
      * Multiply-adds worth one pool hand-off (a few microseconds): smaller matmuls run inline, larger ones
      * are split so each chunk has at least this much work.
      */
-    static final int MIN_WORK_PER_TASK = 1 << 16;
+    static final int MIN_WORK_PER_TASK = Integer.getInteger("specgate.minWorkPerTask", 1 << 16);
 
     protected final String name;
     protected final int rows;
@@ -126,7 +126,7 @@ public abstract class WeightMatrix {
         }
         long workPerRow = (long) cols * batch;
         int minRows = (int) Math.min(rows, Math.max(1, MIN_WORK_PER_TASK / workPerRow));
-        Parallel.forRange(rows, minRows, (from, to) -> matmulRows(x, batch, out, from, to));
+        Parallel.matmul(this, x, rows, out, batch, minRows);
     }
 
     /** {@link #matmul} restricted to rows {@code [from, to)}; runs on one thread. */

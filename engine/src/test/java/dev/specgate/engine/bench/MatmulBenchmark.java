@@ -17,7 +17,7 @@ package dev.specgate.engine.bench;
 
 import dev.specgate.engine.gguf.GGUFFile;
 import dev.specgate.engine.gguf.GGUFTensorInfo;
-import dev.specgate.engine.gguf.TestModels;
+import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.tensor.WeightMatrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -67,7 +67,7 @@ public class MatmulBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            file = GGUFFile.open(TestModels.require("kjv-verifier-14m-" + type + ".gguf"));
+            file = GGUFFile.open(ModelFiles.directory().resolve("kjv-verifier-14m-" + type + ".gguf"));
             List<WeightMatrix> list = new ArrayList<>();
             for (int l = 0; l < (layers.equals("one") ? 1 : 8); l++) {
                 for (String t : layers.equals("one") ? new String[] {"ffn_up"} : new String[] {"ffn_up", "ffn_gate"}) {

@@ -167,7 +167,7 @@ class GGUFFileTest {
 
     @Test
     void opensTheSharedModels() throws IOException {
-        try (GGUFFile f = GGUFFile.open(TestModels.require("kjv-verifier-14m-q8_0.gguf"))) {
+        try (GGUFFile f = GGUFFile.open(dev.specgate.engine.TestModels.path("kjv-verifier-14m-q8_0.gguf"))) {
             assertEquals("llama", f.requireString("general.architecture"));
             GGUFTensorInfo up = f.tensor("blk.0.ffn_up.weight");
             assertEquals(GGMLType.Q8_0, up.type());

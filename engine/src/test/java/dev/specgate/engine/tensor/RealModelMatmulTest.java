@@ -3,7 +3,7 @@ package dev.specgate.engine.tensor;
 import dev.specgate.engine.gguf.GGMLType;
 import dev.specgate.engine.gguf.GGUFFile;
 import dev.specgate.engine.gguf.GGUFTensorInfo;
-import dev.specgate.engine.gguf.TestModels;
+import dev.specgate.engine.TestModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,7 +18,7 @@ class RealModelMatmulTest {
     @ParameterizedTest
     @CsvSource({"kjv-verifier-14m-f32.gguf, F32", "kjv-verifier-14m-q8_0.gguf, Q8_0", "kjv-verifier-14m-q4_0.gguf, Q4_0"})
     void verifierTensorsMatchReference(String file, GGMLType type) throws IOException {
-        try (GGUFFile gguf = GGUFFile.open(TestModels.require(file))) {
+        try (GGUFFile gguf = GGUFFile.open(TestModels.path(file))) {
             for (String name : new String[] {"blk.0.ffn_up.weight", "blk.7.ffn_down.weight", "blk.3.attn_k.weight",
                     "token_embd.weight"}) {
                 GGUFTensorInfo info = gguf.tensor(name);
