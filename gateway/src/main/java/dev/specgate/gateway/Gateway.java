@@ -64,8 +64,19 @@ public final class Gateway implements AutoCloseable {
         ExecutorService inference = Executors.newFixedThreadPool(config.effectiveInferenceThreads(),
                 daemonThreads("specgate-inference-"));
         GatewayMetrics metrics = new GatewayMetrics();
-        CompletionBackend backend = new DraftOnlyBackend(draft, inference, metrics, defaultMode);
-        String modelName = config.modelName != null ? config.modelName : draft.name();
+        CompletionBackend backend;
+        String modelName;
+        if (config.verifier == null || config.verifier.isBlank()) {
+            backend = new DraftOnlyBackend(draft, inference, metrics, defaultMode);
+            modelName = draft.name();
+        } else {
+            VerifierWiring wiring = VerifierWiring.connect(config, draft, inference, metrics, resources);
+            backend = wiring.backend();
+            modelName = wiring.modelName();
+        }
+        if (config.modelName != null) {
+            modelName = config.modelName;
+        }
         Vertx vertx = Vertx.vertx(vertxOptions);
         GatewayServer server = new GatewayServer(vertx, config, backend, metrics, modelName);
         try {
@@ -75,8 +86,9 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("interrupted while starting the HTTP server", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             vertx.close();
+            backend.close();
             inference.shutdownNow();
-            draft.close();
+            closeAll(resources);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException("cannot start the HTTP server on " + config.host + ":" + config.port + ": "
                     + cause.getMessage(), cause);
@@ -125,11 +137,15 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
         for (AutoCloseable resource : resources.reversed()) {
             try {
                 resource.close();
             } catch (Exception e) {
-                // best effort
+                // best effort: the others still get closed
             }
         }
     }
