@@ -1,0 +1,71 @@
+package dev.specgate.gateway;
+
+import dev.specgate.draft.DraftEngine;
+import dev.specgate.engine.ModelFiles;
+import dev.specgate.engine.model.Model;
+import dev.specgate.gateway.backend.ResilientVerifierChannel;
+import dev.specgate.gateway.backend.ShardedVerifierChannel;
+import dev.specgate.gateway.backend.SpeculativeBackend;
+import dev.specgate.gateway.decode.GrpcVerifierChannel;
+import dev.specgate.gateway.decode.InProcessDraftChannel;
+import dev.specgate.gateway.decode.SpeculativeDecoder;
+import dev.specgate.gateway.decode.VerifierChannel;
+import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.verifier.VerifierConfig;
+import dev.specgate.verifier.VerifierEngine;
+import dev.specgate.verifier.VerifierServer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Connects the gateway to its verifier. A GGUF path starts a verifier worker in this JVM behind a gRPC port
+ * (the same path a remote verifier takes, so fallback is exercised for real); {@code grpc://host:port,...}
+ * connects to running workers. The draft runs in-process.
+ */
+record VerifierWiring(CompletionBackend backend, String modelName) {
+    /** Whole verifier-only streams may take long; rounds are bounded by the resilience round timeout. */
+    private static final Duration GENERATE_DEADLINE = Duration.ofMinutes(10);
+
+    static VerifierWiring connect(GatewayConfig config, Model draft, ExecutorService inference,
+                                  GatewayMetrics metrics, List<AutoCloseable> resources) throws IOException {
+        Duration roundDeadline = Duration.ofMillis(config.resilience.roundTimeoutMs);
+        List<VerifierChannel> replicas = new ArrayList<>();
+        String localName = null;
+        if (config.verifier.startsWith("grpc://")) {
+            for (String address : config.verifier.split(",")) {
+                String target = address.trim().substring("grpc://".length());
+                replicas.add(GrpcVerifierChannel.connect(target, roundDeadline, GENERATE_DEADLINE));
+            }
+        } else {
+            Model verifierModel = Model.load(ModelFiles.resolve(config.verifier));
+            resources.add(verifierModel);
+            VerifierEngine engine = new VerifierEngine(verifierModel, VerifierConfig.defaults());
+            resources.add(engine);
+            VerifierServer server = VerifierServer.start(engine, 0);
+            resources.add(server);
+            localName = verifierModel.name();
+            replicas.add(GrpcVerifierChannel.connect("127.0.0.1:" + server.port(), roundDeadline, GENERATE_DEADLINE));
+        }
+        VerifierChannel channel = replicas.size() == 1 ? replicas.getFirst() : new ShardedVerifierChannel(replicas);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Gateway.daemonThreads("specgate-resilience-"));
+        resources.add(scheduler::shutdownNow);
+        ResilientVerifierChannel verifier = new ResilientVerifierChannel(channel, config.resilience, scheduler, metrics);
+        resources.add(verifier);
+        DraftEngine draftEngine = new DraftEngine(draft);
+        resources.add(draftEngine);
+        InProcessDraftChannel draftChannel = new InProcessDraftChannel(draftEngine);
+        SpeculativeDecoder speculative = SpeculativeDecoder.create(draftChannel, verifier);
+        SpeculativeDecoder verifierOnly = SpeculativeDecoder.verifierOnly(verifier);
+        String name = localName != null ? localName : speculative.verifierInfo().getModel();
+        CompletionBackend backend = new SpeculativeBackend(draft, inference, speculative, verifierOnly, verifier,
+                config.resilience.maxVerifierSessions, metrics, config.defaultDecodeMode(), config.k);
+        return new VerifierWiring(backend, name);
+    }
+}
