@@ -50,6 +50,7 @@ mkdir -p "$RUN_DIR"
 PIDS=()
 NAMES=()
 STOPPING=0
+SLEEPER=""
 
 log() { echo "specgate-local: $*" >&2; }
 
@@ -58,6 +59,7 @@ stop_all() {
   STOPPING=1
   trap '' INT TERM HUP # a second Ctrl-C must not cut the shutdown short; it is bounded below anyway
   local i pid
+  [ -n "$SLEEPER" ] && kill "$SLEEPER" 2>/dev/null
   log "stopping ${#PIDS[@]} process(es)..."
   # Gateway first (it was started last), so it stops sending rounds before the workers go.
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
@@ -164,7 +166,8 @@ echo ready >"$RUN_DIR/ready"
 # Stay in the foreground until a signal; if the gateway dies, stop the rest.
 while kill -0 "${PIDS[-1]}" 2>/dev/null; do
   sleep 1 &
-  wait $! 2>/dev/null || true
+  SLEEPER=$!
+  wait "$SLEEPER" 2>/dev/null || true
 done
 log "gateway exited; see $RUN_DIR/gateway.log"
 exit 1
