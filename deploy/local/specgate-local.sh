@@ -44,6 +44,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$REPLICAS" in ''|*[!0-9]*|0) echo "specgate-local: --replicas must be >= 1" >&2; exit 2 ;; esac
+if [ "$DRAFT_PORT" -ge "$VERIFIER_PORT" ] && [ "$DRAFT_PORT" -lt $((VERIFIER_PORT + REPLICAS)) ]; then
+  DRAFT_PORT=$((VERIFIER_PORT + REPLICAS)) # the default 50053 is verifier replica 1's port with --replicas 2
+  echo "specgate-local: draft-worker on port $DRAFT_PORT (after the verifier replicas)" >&2
+fi
 [ -n "$RUN_DIR" ] || RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/specgate-local.XXXXXX")"
 mkdir -p "$RUN_DIR"
 
