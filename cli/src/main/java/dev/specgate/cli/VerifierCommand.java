@@ -3,6 +3,7 @@ package dev.specgate.cli;
 import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.model.Model;
 import dev.specgate.verifier.VerifierConfig;
+import dev.specgate.verifier.VerifierMetrics;
 import dev.specgate.verifier.VerifierServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,12 +46,17 @@ final class VerifierCommand implements Callable<Integer> {
             description = "Rounds waiting for a batch before callers get RESOURCE_EXHAUSTED (default ${DEFAULT-VALUE})")
     int maxQueued;
 
+    @Option(names = "--metrics-port", defaultValue = "" + VerifierMetrics.DEFAULT_PORT,
+            description = "HTTP port of Prometheus /metrics (batch sizes, queue depth, sessions); 0 = off "
+                    + "(default ${DEFAULT-VALUE})")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         VerifierConfig config = new VerifierConfig(maxDraftTokens, batchTokens,
                 Duration.ofNanos((long) (maxWaitMs * 1e6)), Duration.ofSeconds(sessionTtlSeconds),
                 kvMemoryMb << 20, maxQueued);
-        VerifierServer.runUntilShutdown(Model.load(ModelFiles.resolve(model)), config, port);
+        VerifierServer.runUntilShutdown(Model.load(ModelFiles.resolve(model)), config, port, metricsPort);
         return 0;
     }
 }

@@ -55,6 +55,7 @@ final class VerificationScheduler implements AutoCloseable {
     private volatile int lastBatchSessions;
     private volatile int lastBatchRows;
     private volatile int maxBatchSessions;
+    private volatile BatchObserver batchObserver;
 
     private final Thread thread;
 
@@ -296,6 +297,14 @@ final class VerificationScheduler implements AutoCloseable {
         lastBatchSessions = sessions;
         lastBatchRows = batchRows;
         maxBatchSessions = Math.max(maxBatchSessions, sessions);
+        BatchObserver observer = batchObserver;
+        if (observer != null) {
+            observer.batch(sessions, batchRows);
+        }
+    }
+
+    void observeBatches(BatchObserver observer) {
+        batchObserver = observer;
     }
 
     private void failQuietly(BatchItem item, Throwable error) {

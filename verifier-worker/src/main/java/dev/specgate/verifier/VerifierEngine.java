@@ -114,6 +114,11 @@ public final class VerifierEngine implements AutoCloseable {
         return scheduler.stats();
     }
 
+    /** Calls {@code observer} on the scheduler thread after every forward pass (one observer; null removes it). */
+    public void observeBatches(BatchObserver observer) {
+        scheduler.observeBatches(observer);
+    }
+
     /** True when the worker holds the session (for tests and diagnostics). */
     public boolean holdsSession(String sessionId) {
         return store.contains(sessionId);

@@ -89,10 +89,23 @@ public final class VerifierServer implements AutoCloseable {
 
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM), then drains and frees everything. */
     public static void runUntilShutdown(Model model, VerifierConfig config, int port) throws Exception {
+        runUntilShutdown(model, config, port, 0);
+    }
+
+    /** As {@link #runUntilShutdown(Model, VerifierConfig, int)}, with Prometheus {@code /metrics} on
+     *  {@code metricsPort} (0 = no metrics endpoint). */
+    public static void runUntilShutdown(Model model, VerifierConfig config, int port, int metricsPort)
+            throws Exception {
         VerifierEngine engine = new VerifierEngine(model, config);
         VerifierServer server = start(engine, port);
-        System.err.println("verifier: serving " + model.name() + " on port " + server.port());
+        VerifierMetrics metrics = new VerifierMetrics(engine);
+        if (metricsPort > 0) {
+            metrics.serve(metricsPort);
+        }
+        System.err.println("verifier: serving " + model.name() + " on port " + server.port()
+                + (metricsPort > 0 ? "; metrics on http port " + metrics.port() + " /metrics" : ""));
         Thread stopper = Thread.ofPlatform().unstarted(() -> {
+            metrics.close();
             server.shutdown(Duration.ofSeconds(10));
             engine.close();
             model.close();
