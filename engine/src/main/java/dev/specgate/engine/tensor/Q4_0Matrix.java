@@ -69,44 +69,11 @@ final class Q4_0Matrix extends WeightMatrix {
                 }
             }
         }
+        // Batch 1, and the odd row a chunk may end with: dot1, which decoding keeps compiled. (A kernel used
+        // only for that odd row runs too rarely to reach C2 soon, and Vector API code is very slow before it does.)
         for (; r < to; r++) {
             long row = r * rowBytes;
-            int b = 0;
-            for (; b + 4 <= batch; b += 4) {
-                int x0 = b * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-                // low halves feed a*, high halves b*: the same order as dot1, so results do not depend on batch
-                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-                FloatVector a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-                FloatVector b0 = FloatVector.zero(F), b1 = FloatVector.zero(F);
-                FloatVector b2 = FloatVector.zero(F), b3 = FloatVector.zero(F);
-                for (int k = 0; k < blocks; k++) {
-                    long blk = row + (long) k * BLOCK_BYTES;
-                    float d = f16(data.get(SHORT_LE, blk));
-                    for (int j = 0; j < BLOCK / 2; j += L) {
-                        ByteVector q = ByteVector.fromMemorySegment(B, data, blk + 2 + j, LE);
-                        FloatVector lo = low(q, d), hi = high(q, d);
-                        int c = k * BLOCK + j, ch = c + BLOCK / 2;
-                        a0 = lo.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                        a1 = lo.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-                        a2 = lo.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-                        a3 = lo.fma(FloatVector.fromArray(F, x, x3 + c), a3);
-                        b0 = hi.fma(FloatVector.fromArray(F, x, x0 + ch), b0);
-                        b1 = hi.fma(FloatVector.fromArray(F, x, x1 + ch), b1);
-                        b2 = hi.fma(FloatVector.fromArray(F, x, x2 + ch), b2);
-                        b3 = hi.fma(FloatVector.fromArray(F, x, x3 + ch), b3);
-                    }
-                }
-                a0 = a0.add(b0);
-                a1 = a1.add(b1);
-                a2 = a2.add(b2);
-                a3 = a3.add(b3);
-                int o = b * rows + r;
-                out[o] = a0.reduceLanes(VectorOperators.ADD);
-                out[o + rows] = a1.reduceLanes(VectorOperators.ADD);
-                out[o + 2 * rows] = a2.reduceLanes(VectorOperators.ADD);
-                out[o + 3 * rows] = a3.reduceLanes(VectorOperators.ADD);
-            }
-            for (; b < batch; b++) {
+            for (int b = 0; b < batch; b++) {
                 out[b * rows + r] = dot1(row, blocks, x, b * cols);
             }
         }
