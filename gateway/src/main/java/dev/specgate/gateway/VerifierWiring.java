@@ -31,6 +31,8 @@ import java.util.concurrent.ScheduledExecutorService;
 record VerifierWiring(CompletionBackend backend, String modelName) {
     /** Whole verifier-only streams may take long; rounds are bounded by the resilience round timeout. */
     private static final Duration GENERATE_DEADLINE = Duration.ofMinutes(10);
+    /** Where the in-process verifier worker listens: loopback only. */
+    private static final String LOOPBACK = "127.0.0.1";
 
     static VerifierWiring connect(GatewayConfig config, Model draft, ExecutorService inference,
                                   GatewayMetrics metrics, List<AutoCloseable> resources) throws IOException {
@@ -47,10 +49,10 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
             resources.add(verifierModel);
             VerifierEngine engine = new VerifierEngine(verifierModel, VerifierConfig.defaults());
             resources.add(engine);
-            VerifierServer server = VerifierServer.start(engine, 0);
+            VerifierServer server = VerifierServer.start(engine, LOOPBACK, 0); // not reachable from outside
             resources.add(server);
             localName = verifierModel.name();
-            replicas.add(GrpcVerifierChannel.connect("127.0.0.1:" + server.port(), roundDeadline, GENERATE_DEADLINE));
+            replicas.add(GrpcVerifierChannel.connect(LOOPBACK + ":" + server.port(), roundDeadline, GENERATE_DEADLINE));
         }
         VerifierChannel channel = replicas.size() == 1 ? replicas.getFirst() : new ShardedVerifierChannel(replicas);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
