@@ -52,7 +52,8 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
             VerifierServer server = VerifierServer.start(engine, LOOPBACK, 0); // not reachable from outside
             resources.add(server);
             localName = verifierModel.name();
-            replicas.add(GrpcVerifierChannel.connect(LOOPBACK + ":" + server.port(), roundDeadline, GENERATE_DEADLINE));
+            replicas.add(GrpcVerifierChannel.connect(LOOPBACK + ":" + server.port(), roundDeadline,
+                    GENERATE_DEADLINE));
         }
         VerifierChannel channel = replicas.size() == 1 ? replicas.getFirst() : new ShardedVerifierChannel(replicas);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(

@@ -171,6 +171,21 @@ class RemoteDraftGatewayTest {
     }
 
     @Test
+    void theTokenizerSettingIsCheckedAgainstTheDraft() throws Exception {
+        // The verifier's file carries the same tokenizer: accepted.
+        try (Gateway g = start(c -> c.tokenizer = TestModels.path(TestGateway.VERIFIER).toString())) {
+            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 8, null, false)).json();
+            int[] reference = Generator.generate(draftModel, prompt(), 8, SamplingParams.GREEDY).ids();
+            assertEquals(decode(reference), r.at("/choices/0/text").asText());
+        }
+        // Another model's tokenizer: refused at startup.
+        String other = TestModels.path("stories260K.gguf").toString();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> start(c -> c.tokenizer = other));
+        assertTrue(e.getMessage().contains("fingerprint"), e.getMessage());
+    }
+
+    @Test
     void anUnreachableDraftFailsStartup() throws Exception {
         int port = freePort();
         IOException e = assertThrows(IOException.class,

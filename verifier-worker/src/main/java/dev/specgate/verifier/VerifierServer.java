@@ -24,8 +24,8 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code engine} on {@code port} of every interface (0 picks a free one). The server does not own the engine: the
-     * caller closes it after the server (so a "restart" test can keep the model loaded).
+     * Serves {@code engine} on {@code port} of every interface (0 picks a free one). The server does not own the
+     * engine: the caller closes it after the server (so a "restart" test can keep the model loaded).
      */
     public static VerifierServer start(VerifierEngine engine, int port) throws IOException {
         return start(engine, new InetSocketAddress(port));
