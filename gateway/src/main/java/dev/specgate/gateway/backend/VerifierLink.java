@@ -38,7 +38,7 @@ public final class VerifierLink implements AutoCloseable {
      */
     public boolean connectNow() {
         try {
-            connect();
+            decoders = connect();
             return true;
         } catch (TokenizerMismatchException e) {
             throw e;
@@ -65,20 +65,20 @@ public final class VerifierLink implements AutoCloseable {
         }
         verifier.resetConnectBackoff(); // a channel that never connected waits ever longer between attempts
         try {
-            connect();
-            verifier.closeBreaker();
-            LOG.log(System.Logger.Level.INFO, "verifier " + decoders.speculative().verifierInfo().getModel()
-                    + " is reachable: speculating again");
+            Decoders connected = connect();
+            verifier.closeBreaker(); // before requests can see the decoders, so none is refused by the breaker
+            decoders = connected;
+            LOG.log(System.Logger.Level.INFO, "verifier " + connected.speculative().verifierInfo().getModel()
+                    + " is reachable: speculating");
         } catch (RuntimeException e) {
             note(e instanceof TokenizerMismatchException
                     ? "verifier refused: " + e.getMessage() : "verifier still not reachable (" + e + ")");
         }
     }
 
-    private void connect() {
+    private Decoders connect() {
         SpeculativeDecoder speculative = SpeculativeDecoder.create(draft, verifier);
-        SpeculativeDecoder verifierOnly = SpeculativeDecoder.verifierOnly(verifier);
-        decoders = new Decoders(speculative, verifierOnly);
+        return new Decoders(speculative, SpeculativeDecoder.verifierOnly(verifier));
     }
 
     /** Logs a problem once (not again on every probe while it lasts). */
