@@ -12,10 +12,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./specgate serve}: the OpenAI-compatible gateway. By default the whole system in one JVM: the gateway,
- * the in-process draft and a verifier worker on a loopback gRPC port, with the shared models.
+ * the in-process draft and a verifier worker on a loopback gRPC port, with the shared models. The draft may be a
+ * running draft worker ({@code --draft grpc://host:port}), the verifier one or more running verifier workers.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the OpenAI-compatible gateway (draft in-process, verifier behind gRPC).")
+        description = "Run the OpenAI-compatible gateway (draft in-process or remote, verifier behind gRPC).")
 final class ServeCommand implements Callable<Integer> {
     static final String DEFAULT_DRAFT = "kjv-draft-1m-q8_0.gguf";
     static final String DEFAULT_VERIFIER = "kjv-verifier-14m-q8_0.gguf";
@@ -26,8 +27,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default 8080, or the config file's)")
     Integer port;
 
-    @Option(names = "--draft", description = "Draft GGUF path or name in $SPECGATE_MODELS (default " + DEFAULT_DRAFT + ")")
+    @Option(names = "--draft", description = "Draft GGUF path or name in $SPECGATE_MODELS (run in-process), or "
+            + "grpc://host:port of a running draft worker (default " + DEFAULT_DRAFT + ")")
     String draft;
+
+    @Option(names = "--tokenizer", description = "With a grpc:// draft: GGUF file holding the draft's tokenizer "
+            + "(default: the draft's model file in $SPECGATE_MODELS)")
+    String tokenizer;
 
     @Option(names = "--verifier", description = "Verifier GGUF path (started in this JVM), or grpc://host:port[,...]; "
             + "'none' for draft-only (default " + DEFAULT_VERIFIER + ")")
@@ -45,6 +51,9 @@ final class ServeCommand implements Callable<Integer> {
         if (verifier != null) {
             c.verifier = verifier;
         }
+        if (tokenizer != null) {
+            c.tokenizer = tokenizer;
+        }
         if (c.draft == null) {
             c.draft = ModelFiles.resolve(DEFAULT_DRAFT).toString();
         }
@@ -60,7 +69,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "specgate-shutdown"));
         System.err.println("specgate: serving " + gateway.modelName() + " at " + gateway.baseUrl()
-                + (c.verifier == null ? " (draft-only: no verifier)" : " (verifier: " + c.verifier + ")")
+                + " (draft: " + c.draft + "; "
+                + (c.verifier == null ? "draft-only: no verifier)" : "verifier: " + c.verifier + ")")
                 + (c.apiKeys.isEmpty() ? "; no API keys configured: the API is open" : ""));
         stopped.await();
         return 0;

@@ -1,7 +1,6 @@
 package dev.specgate.gateway;
 
-import dev.specgate.engine.ModelFiles;
-import dev.specgate.engine.model.Model;
+import dev.specgate.gateway.backend.Draft;
 import dev.specgate.gateway.backend.DraftOnlyBackend;
 import dev.specgate.gateway.http.GatewayServer;
 import dev.specgate.gateway.metrics.GatewayMetrics;
@@ -53,26 +52,27 @@ public final class Gateway implements AutoCloseable {
         if (config.draft == null || config.draft.isBlank()) {
             throw new IllegalArgumentException("no draft model configured");
         }
-        if (config.draft.startsWith("grpc://")) {
-            throw new IllegalArgumentException("a remote draft (" + config.draft + ") is not supported yet: "
-                    + "give the draft's GGUF path to run it in-process");
-        }
         DecodeMode defaultMode = config.defaultDecodeMode();
         List<AutoCloseable> resources = new ArrayList<>();
-        Model draft = Model.load(ModelFiles.resolve(config.draft));
-        resources.add(draft);
         ExecutorService inference = Executors.newFixedThreadPool(config.effectiveInferenceThreads(),
                 daemonThreads("specgate-inference-"));
         GatewayMetrics metrics = new GatewayMetrics();
         CompletionBackend backend;
         String modelName;
-        if (config.verifier == null || config.verifier.isBlank()) {
-            backend = new DraftOnlyBackend(draft, inference, metrics, defaultMode);
-            modelName = draft.name();
-        } else {
-            VerifierWiring wiring = VerifierWiring.connect(config, draft, inference, metrics, resources);
-            backend = wiring.backend();
-            modelName = wiring.modelName();
+        try {
+            Draft draft = DraftWiring.open(config, inference, resources);
+            if (config.verifier == null || config.verifier.isBlank()) {
+                backend = new DraftOnlyBackend(draft, metrics, defaultMode);
+                modelName = draft.name();
+            } else {
+                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, resources);
+                backend = wiring.backend();
+                modelName = wiring.modelName();
+            }
+        } catch (IOException | RuntimeException e) {
+            inference.shutdownNow();
+            closeAll(resources);
+            throw e;
         }
         if (config.modelName != null) {
             modelName = config.modelName;

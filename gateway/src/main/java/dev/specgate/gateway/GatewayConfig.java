@@ -24,6 +24,9 @@ public final class GatewayConfig {
     public String modelName;
     /** Draft model: a GGUF path (in-process, the default) or {@code grpc://host:port}. */
     public String draft;
+    /** GGUF file whose tokenizer the gateway uses with a remote draft (path, or a name in {@code $SPECGATE_MODELS});
+     *  null = the draft's model file ({@code Info().model} + {@code .gguf}) in {@code $SPECGATE_MODELS}. */
+    public String tokenizer;
     /** Verifier: a GGUF path (started in this JVM on a loopback gRPC port) or comma-separated {@code grpc://}
      *  addresses; null runs draft-only. */
     public String verifier;

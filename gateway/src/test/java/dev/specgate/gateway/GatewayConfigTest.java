@@ -15,6 +15,8 @@ class GatewayConfigTest {
     void readsYamlOverDefaults() throws Exception {
         GatewayConfig c = GatewayConfig.parse("""
                 port: 9090
+                draft: grpc://d:3
+                tokenizer: /models/draft.gguf
                 verifier: grpc://a:1,grpc://b:2
                 default_mode: draft-only
                 api_keys: [sk-1, sk-2]
@@ -25,6 +27,8 @@ class GatewayConfigTest {
                 """);
         assertEquals(9090, c.port);
         assertEquals("grpc://a:1,grpc://b:2", c.verifier);
+        assertEquals("grpc://d:3", c.draft);
+        assertEquals("/models/draft.gguf", c.tokenizer);
         assertEquals(DecodeMode.DRAFT_ONLY, c.defaultDecodeMode());
         assertEquals(List.of("sk-1", "sk-2"), c.apiKeys);
         assertEquals(5.0, c.rateLimit.requestsPerSecond);

@@ -24,11 +24,23 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code engine} on {@code port} (0 picks a free one). The server does not own the engine: the
-     * caller closes it after the server (so a "restart" test can keep the model loaded).
+     * Serves {@code engine} on {@code port} of every interface (0 picks a free one). The server does not own the
+     * engine: the caller closes it after the server (so a "restart" test can keep the model loaded).
      */
     public static VerifierServer start(VerifierEngine engine, int port) throws IOException {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+        return start(engine, new InetSocketAddress(port));
+    }
+
+    /**
+     * Serves {@code engine} on {@code host:port} only (e.g. {@code "127.0.0.1"} for a worker that must not be
+     * reachable from other machines); otherwise as {@link #start(VerifierEngine, int)}.
+     */
+    public static VerifierServer start(VerifierEngine engine, String host, int port) throws IOException {
+        return start(engine, new InetSocketAddress(host, port));
+    }
+
+    private static VerifierServer start(VerifierEngine engine, InetSocketAddress address) throws IOException {
+        Server server = NettyServerBuilder.forAddress(address)
                 .addService(new VerifierGrpcService(engine))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .build()

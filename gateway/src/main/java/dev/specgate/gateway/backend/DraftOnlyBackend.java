@@ -1,6 +1,5 @@
 package dev.specgate.gateway.backend;
 
-import dev.specgate.engine.model.Model;
 import dev.specgate.engine.tokenizer.Tokenizer;
 import dev.specgate.gateway.CompletionBackend;
 import dev.specgate.gateway.DecodeMode;
@@ -10,21 +9,17 @@ import dev.specgate.gateway.GenerationRequest;
 import dev.specgate.gateway.SpeculationReport;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 
-import java.util.concurrent.ExecutorService;
-
 /**
- * A backend with only the in-process draft model. Requests that want the verifier (speculative, verifier-only)
- * are answered by the draft with {@code fallback: true}: the gateway answers rather than fails.
+ * A backend with only the draft model (in-process or remote). Requests that want the verifier (speculative,
+ * verifier-only) are answered by the draft with {@code fallback: true}: the gateway answers rather than fails.
  */
 public final class DraftOnlyBackend implements CompletionBackend {
-    private final Model draft;
-    private final ExecutorService executor;
+    private final Draft draft;
     private final GatewayMetrics metrics;
     private final DecodeMode defaultMode;
 
-    public DraftOnlyBackend(Model draft, ExecutorService executor, GatewayMetrics metrics, DecodeMode defaultMode) {
+    public DraftOnlyBackend(Draft draft, GatewayMetrics metrics, DecodeMode defaultMode) {
         this.draft = draft;
-        this.executor = executor;
         this.metrics = metrics;
         this.defaultMode = defaultMode;
     }
@@ -36,8 +31,8 @@ public final class DraftOnlyBackend implements CompletionBackend {
         if (fallback) {
             metrics.fallback();
         }
-        return DraftOnlyGeneration.start(draft, executor, request.promptIds(), request.maxTokens(),
-                request.sampling(), listener, metrics, produced -> SpeculationReport.draftOnly(fallback));
+        return draft.generate(request.promptIds(), request.maxTokens(), request.sampling(), listener, metrics,
+                produced -> SpeculationReport.draftOnly(fallback));
     }
 
     @Override
@@ -47,12 +42,12 @@ public final class DraftOnlyBackend implements CompletionBackend {
 
     @Override
     public int contextLength() {
-        return draft.config().contextLength();
+        return draft.contextLength();
     }
 
     @Override
     public String chatTemplate() {
-        return draft.gguf().metadataString("tokenizer.chat_template", null);
+        return draft.chatTemplate();
     }
 
     @Override
@@ -72,6 +67,6 @@ public final class DraftOnlyBackend implements CompletionBackend {
 
     @Override
     public void close() {
-        // The model and executor belong to whoever created them.
+        // The draft belongs to whoever created it.
     }
 }

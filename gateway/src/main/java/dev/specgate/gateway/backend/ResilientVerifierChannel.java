@@ -175,6 +175,21 @@ public final class ResilientVerifierChannel implements VerifierChannel {
     }
 
     @Override
+    public void resetConnectBackoff() {
+        delegate.resetConnectBackoff();
+    }
+
+    /** Keeps the breaker open (no verifier calls) until {@link #closeBreaker}: the verifier never answered. */
+    void holdOpen() {
+        breaker.transitionToForcedOpenState();
+    }
+
+    /** The verifier answered: let calls through again. */
+    void closeBreaker() {
+        breaker.transitionToClosedState();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -54,6 +54,11 @@ public final class ShardedVerifierChannel implements VerifierChannel {
     }
 
     @Override
+    public void resetConnectBackoff() {
+        replicas.forEach(VerifierChannel::resetConnectBackoff);
+    }
+
+    @Override
     public void close() {
         replicas.forEach(VerifierChannel::close);
     }

@@ -1,7 +1,6 @@
 package dev.specgate.gateway.backend;
 
 import dev.specgate.draft.SamplingParamsProto;
-import dev.specgate.engine.model.Model;
 import dev.specgate.engine.tokenizer.Tokenizer;
 import dev.specgate.gateway.CompletionBackend;
 import dev.specgate.gateway.DecodeMode;
@@ -27,29 +26,25 @@ import java.util.concurrent.Executors;
  * verifier commits them. If the verifier fails (round timeout, breaker open, connection lost) the loop throws;
  * the committed tokens are exactly those already delivered, so the generation continues draft-only from the
  * last committed token: no error, nothing lost or repeated, {@code fallback: true} in the report. A bulkhead
- * bounds the generations using the verifier at once; past it, requests run draft-only.
+ * bounds the generations using the verifier at once; past it, requests run draft-only. Until the verifier has
+ * answered at all (it was down when the gateway started; see {@link VerifierLink}) every request runs draft-only.
  */
 public final class SpeculativeBackend implements CompletionBackend {
     private static final System.Logger LOG = System.getLogger(SpeculativeBackend.class.getName());
 
-    private final Model draft;
-    private final ExecutorService draftExecutor;
+    private final Draft draft;
     private final ExecutorService decodeThreads = Executors.newVirtualThreadPerTaskExecutor();
-    private final SpeculativeDecoder speculative;
-    private final SpeculativeDecoder verifierOnly;
+    private final VerifierLink link;
     private final ResilientVerifierChannel verifier;
     private final Bulkhead sessions;
     private final GatewayMetrics metrics;
     private final DecodeMode defaultMode;
     private final int k;
 
-    public SpeculativeBackend(Model draft, ExecutorService draftExecutor, SpeculativeDecoder speculative,
-                              SpeculativeDecoder verifierOnly, ResilientVerifierChannel verifier, int maxSessions,
+    public SpeculativeBackend(Draft draft, VerifierLink link, ResilientVerifierChannel verifier, int maxSessions,
                               GatewayMetrics metrics, DecodeMode defaultMode, int k) {
         this.draft = draft;
-        this.draftExecutor = draftExecutor;
-        this.speculative = speculative;
-        this.verifierOnly = verifierOnly;
+        this.link = link;
         this.verifier = verifier;
         this.sessions = Bulkhead.of("verifier-sessions", BulkheadConfig.custom()
                 .maxConcurrentCalls(maxSessions).maxWaitDuration(Duration.ZERO).build());
@@ -65,21 +60,21 @@ public final class SpeculativeBackend implements CompletionBackend {
             return draftOnly(request.promptIds(), request.maxTokens(), request, listener,
                     produced -> SpeculationReport.draftOnly(false));
         }
-        if (!sessions.tryAcquirePermission()) {
+        VerifierLink.Decoders decoders = link.current();
+        if (decoders == null || !sessions.tryAcquirePermission()) {
             metrics.fallback();
             return draftOnly(request.promptIds(), request.maxTokens(), request, listener,
                     produced -> SpeculationReport.draftOnly(true));
         }
-        VerifiedGeneration generation = new VerifiedGeneration(request, listener, mode);
+        VerifiedGeneration generation = new VerifiedGeneration(request, listener, mode, decoders);
         decodeThreads.execute(generation::run);
         return generation;
     }
 
-    private DraftOnlyGeneration draftOnly(int[] prefix, int maxTokens, GenerationRequest request,
-                                          GenerationListener listener,
-                                          java.util.function.LongFunction<SpeculationReport> report) {
-        return DraftOnlyGeneration.start(draft, draftExecutor, prefix, maxTokens, request.sampling(), listener,
-                metrics, report);
+    private GenerationHandle draftOnly(int[] prefix, int maxTokens, GenerationRequest request,
+                                       GenerationListener listener,
+                                       java.util.function.LongFunction<SpeculationReport> report) {
+        return draft.generate(prefix, maxTokens, request.sampling(), listener, metrics, report);
     }
 
     /** One generation through the verifier, which may hand over to the draft half-way. */
@@ -87,16 +82,19 @@ public final class SpeculativeBackend implements CompletionBackend {
         private final GenerationRequest request;
         private final GenerationListener listener;
         private final DecodeMode mode;
+        private final VerifierLink.Decoders decoders;
         private final RoundStats stats = new RoundStats();
         private int[] committed = new int[0];
         private volatile boolean cancelled;
         private volatile GenerationHandle fallback;
         private Thread runner;
 
-        VerifiedGeneration(GenerationRequest request, GenerationListener listener, DecodeMode mode) {
+        VerifiedGeneration(GenerationRequest request, GenerationListener listener, DecodeMode mode,
+                           VerifierLink.Decoders decoders) {
             this.request = request;
             this.listener = listener;
             this.mode = mode;
+            this.decoders = decoders;
         }
 
         @Override
@@ -113,7 +111,8 @@ public final class SpeculativeBackend implements CompletionBackend {
             RoundStats.CURRENT.set(stats);
             Throwable failure = null;
             try {
-                SpeculativeDecoder decoder = mode == DecodeMode.VERIFIER_ONLY ? verifierOnly : speculative;
+                SpeculativeDecoder decoder = mode == DecodeMode.VERIFIER_ONLY ? decoders.verifierOnly()
+                        : decoders.speculative();
                 decoder.generate(new DecodeRequest(request.promptIds(), request.maxTokens(),
                         SamplingParamsProto.toProto(request.sampling()), k), this::commit);
             } catch (Cancelled c) {
@@ -188,12 +187,14 @@ public final class SpeculativeBackend implements CompletionBackend {
 
     @Override
     public int contextLength() {
-        return Math.min(draft.config().contextLength(), speculative.verifierInfo().getContextLength());
+        VerifierLink.Decoders decoders = link.current();
+        return decoders == null ? draft.contextLength()
+                : Math.min(draft.contextLength(), decoders.speculative().verifierInfo().getContextLength());
     }
 
     @Override
     public String chatTemplate() {
-        return draft.gguf().metadataString("tokenizer.chat_template", null);
+        return draft.chatTemplate();
     }
 
     @Override
@@ -203,7 +204,7 @@ public final class SpeculativeBackend implements CompletionBackend {
 
     @Override
     public boolean verifierReachable() {
-        return verifier.available();
+        return link.current() != null && verifier.available();
     }
 
     @Override

@@ -72,6 +72,11 @@ public final class GrpcVerifierChannel implements VerifierChannel {
     }
 
     @Override
+    public void resetConnectBackoff() {
+        channel.resetConnectBackoff();
+    }
+
+    @Override
     public void close() {
         if (ownsChannel) {
             GrpcCalls.shutdown(channel);

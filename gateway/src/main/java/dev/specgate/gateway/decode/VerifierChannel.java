@@ -27,6 +27,10 @@ public interface VerifierChannel extends AutoCloseable {
 
     CompletableFuture<ReleaseResponse> release(ReleaseRequest request);
 
+    /** Reconnects at once if the connection is waiting out a backoff (a worker that was down may be up now). */
+    default void resetConnectBackoff() {
+    }
+
     /** Frees what the channel owns (a gRPC channel); never the engine it was given. */
     @Override
     default void close() {
