@@ -143,15 +143,20 @@ if [ "$DRAFT_WORKER" = 1 ]; then
   wait_for draft "${PIDS[$REPLICAS]}" tcp_open "$DRAFT_PORT"
 fi
 
-# The gateway runs the draft in-process: it does not accept a grpc:// draft yet (Gateway.start refuses one),
-# so the draft-worker above serves other clients (and is ready for when the gateway can use it).
+# The gateway drafts on the draft-worker over gRPC when one runs (its tokenizer comes from the model file of
+# the same name in $SPECGATE_MODELS), and in-process otherwise.
+if [ "$DRAFT_WORKER" = 1 ]; then
+  GATEWAY_DRAFT="grpc://127.0.0.1:$DRAFT_PORT"
+else
+  GATEWAY_DRAFT="$DRAFT_MODEL"
+fi
 cat >"$RUN_DIR/gateway.yaml" <<EOF
 host: 127.0.0.1
 port: $GATEWAY_PORT
 verifier: "$VERIFIER_TARGETS"
 default_mode: speculative
 EOF
-start gateway serve --config "$RUN_DIR/gateway.yaml" --draft "$DRAFT_MODEL"
+start gateway serve --config "$RUN_DIR/gateway.yaml" --draft "$GATEWAY_DRAFT"
 wait_for gateway "${PIDS[-1]}" http_ok "http://127.0.0.1:$GATEWAY_PORT/health/ready"
 
 {
