@@ -11,6 +11,14 @@ interface BatchItem {
     /** Whose KV cache the item feeds: a batch holds at most one item per owner. */
     Object owner();
 
+    /**
+     * True once the owner will send no more work (a finished generation): the scheduler then stops waiting
+     * for it when gathering a batch. Verification rounds return false: their session goes on.
+     */
+    default boolean ownerDone() {
+        return false;
+    }
+
     /** When the item (or its latest step) entered the queue, {@link System#nanoTime()}. */
     long enqueuedNanos();
 

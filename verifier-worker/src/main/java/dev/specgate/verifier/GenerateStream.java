@@ -116,6 +116,11 @@ final class GenerateStream implements BatchItem {
         return length >= cache.capacity() ? "context" : null;
     }
 
+    @Override
+    public boolean ownerDone() {
+        return ended;
+    }
+
     private void end() {
         if (!ended) {
             ended = true;

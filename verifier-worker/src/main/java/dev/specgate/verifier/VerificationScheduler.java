@@ -169,6 +169,8 @@ final class VerificationScheduler implements AutoCloseable {
     private boolean everyActiveOwnerQueued() {
         long now = System.nanoTime();
         recentOwners.values().removeIf(seen -> now - seen > ACTIVE_WINDOW_NANOS);
+        // A released or evicted session sends no more rounds: do not wait for it.
+        recentOwners.keySet().removeIf(owner -> owner instanceof Session session && session.closed());
         Set<Object> queued = Collections.newSetFromMap(new IdentityHashMap<>());
         for (BatchItem item : queue) {
             queued.add(item.owner());
@@ -252,6 +254,10 @@ final class VerificationScheduler implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 failQuietly(item, e);
+            }
+            if (item.ownerDone()) {
+                // A finished generation sends nothing more: waiting for it would delay every other session.
+                recentOwners.remove(item.owner());
             }
         }
         if (!again.isEmpty()) {
