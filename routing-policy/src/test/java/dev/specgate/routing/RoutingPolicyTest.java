@@ -333,16 +333,19 @@ class RoutingPolicyTest {
         }
     }
 
-    @Test
-    void policyReloadAppliesToTheNextDecision() {
-        assertEquals(Route.HYBRID, decide(request("t", 2.0)).route());
-        store.update(POLICY.replace("entropy_cloud_nats: 3.0", "entropy_cloud_nats: 1.5"));
-        assertEquals(Route.CLOUD, decide(request("t", 2.0)).route());
-    }
+    @Nested
+    class Configuration {
+        @Test
+        void policyReloadAppliesToTheNextDecision() {
+            assertEquals(Route.HYBRID, decide(request("t", 2.0)).route());
+            store.update(POLICY.replace("entropy_cloud_nats: 3.0", "entropy_cloud_nats: 1.5"));
+            assertEquals(Route.CLOUD, decide(request("t", 2.0)).route());
+        }
 
-    @Test
-    void defaultsAreUsable() {
-        RoutingPolicy defaults = new RoutingPolicy(PolicyConfig::defaults, new AcceptanceTracker(64));
-        assertEquals(Route.HYBRID, defaults.decide(RequestSignals.of("x", 10, 10), HEALTHY).route());
+        @Test
+        void defaultsAreUsable() {
+            RoutingPolicy defaults = new RoutingPolicy(PolicyConfig::defaults, new AcceptanceTracker(64));
+            assertEquals(Route.HYBRID, defaults.decide(RequestSignals.of("x", 10, 10), HEALTHY).route());
+        }
     }
 }

@@ -47,8 +47,22 @@ public final class PolicyStore implements Supplier<PolicyConfig> {
         PolicyValidator.validate(next);
         PolicyConfig previous = current.getAndSet(next);
         if (!previous.equals(next)) {
+            // One failing listener must not keep the others uninformed; its exception still reaches the
+            // caller (after the new policy is in force), with any further failures attached as suppressed.
+            RuntimeException failure = null;
             for (PolicyListener listener : listeners) {
-                listener.policyChanged(previous, next);
+                try {
+                    listener.policyChanged(previous, next);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
         return next;
