@@ -4,6 +4,10 @@ import dev.specgate.engine.Generator;
 import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.model.Model;
 import dev.specgate.engine.sampling.SamplingParams;
+import dev.specgate.draft.SamplingParamsProto;
+import dev.specgate.gateway.decode.DecodeRequest;
+import dev.specgate.gateway.decode.DecodeResult;
+import dev.specgate.gateway.decode.LocalModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,12 +50,21 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the text")
     boolean json;
 
+    @Option(names = "--draft", description = "Draft model: speculative decoding in-process (draft + verifier, no network)")
+    String draft;
+
+    @Option(names = "--k", defaultValue = "4", description = "Draft tokens per round with --draft (default ${DEFAULT-VALUE})")
+    int k;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1");
         }
         SamplingParams params = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, seed);
+        if (draft != null) {
+            return speculative(params);
+        }
         try (Model m = Model.load(ModelFiles.resolve(model))) {
             int[] promptIds = m.tokenizer().encode(prompt);
             Generator.Result r = Generator.generate(m, promptIds, maxTokens, params);
@@ -68,6 +81,41 @@ final class GenerateCommand implements Callable<Integer> {
             out.put("tokens_per_second", r.decodeTokensPerSecond());
             out.put("prefill_ms", r.prefillNanos() / 1e6);
             out.put("decode_ms", r.decodeNanos() / 1e6);
+            System.out.println(Json.write(out));
+            return 0;
+        }
+    }
+
+    /** --draft: the verifier's output (exactly, or in distribution) for fewer verifier passes. */
+    private int speculative(SamplingParams params) throws Exception {
+        if (k < 1) {
+            throw new IllegalArgumentException("--k must be at least 1");
+        }
+        try (LocalModels models = LocalModels.load(model, draft)) {
+            var decoder = models.decoder(); // refuses a draft with another tokenizer
+            var tokenizer = models.verifierModel().tokenizer();
+            int[] promptIds = tokenizer.encode(prompt);
+            DecodeResult r = decoder.generate(new DecodeRequest(promptIds, maxTokens, SamplingParamsProto.toProto(params), k));
+            String text = tokenizer.decode(r.ids());
+            if (!json) {
+                System.out.println(prompt + text);
+                return 0;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", models.verifierModel().name());
+            out.put("draft", models.draftModel().name());
+            out.put("k", k);
+            out.put("prompt_ids", promptIds);
+            out.put("ids", r.ids());
+            out.put("text", text);
+            out.put("tokens_per_second", r.tokensPerSecond());
+            out.put("finish_reason", r.finishReason());
+            out.put("rounds", r.rounds());
+            out.put("drafted_tokens", r.draftedTokens());
+            out.put("accepted_tokens", r.acceptedTokens());
+            out.put("mean_acceptance_length", r.meanAcceptanceLength());
+            out.put("acceptance_rate", r.acceptanceRate());
+            out.put("total_ms", r.totalNanos() / 1e6);
             System.out.println(Json.write(out));
             return 0;
         }

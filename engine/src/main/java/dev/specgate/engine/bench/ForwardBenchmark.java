@@ -45,8 +45,9 @@ public final class ForwardBenchmark {
             for (int t : TOKEN_COUNTS) {
                 int[] tokens = Arrays.copyOf(prompt, t);
                 long[] nanos = new long[repeats];
-                for (int warm = 0; warm < 3; warm++) {
-                    model.forward(cache, tokens);
+                // Enough warm-up that every kernel path of this token count is compiled by C2 before timing.
+                for (int warm = 0; warm < 30; warm++) {
+                    model.forward(java.util.List.of(dev.specgate.engine.model.SequenceInput.allLogits(cache, tokens)));
                     cache.truncate(CONTEXT_BEFORE);
                 }
                 for (int i = 0; i < repeats; i++) {

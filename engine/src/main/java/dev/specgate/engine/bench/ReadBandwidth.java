@@ -21,7 +21,7 @@ public final class ReadBandwidth {
 
     /** Best of {@code repeats} passes over {@code bytes}, in bytes per second. */
     public static double measure(long bytes, int repeats) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(bytes, 64);
             buffer.fill((byte) 1);
             long floats = bytes / Float.BYTES;

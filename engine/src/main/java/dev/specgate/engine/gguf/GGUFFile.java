@@ -46,7 +46,8 @@ public final class GGUFFile implements AutoCloseable {
         this.arena = arena;
         this.file = file;
         try {
-            if (file.byteSize() < 24 || file.get(INT, 0) != MAGIC) {
+            // only the magic decides "not GGUF"; a GGUF file cut short after it is reported as truncated below
+            if (file.byteSize() < 4 || file.get(INT, 0) != MAGIC) {
                 throw new GGUFFormatException(path + " is not a GGUF file (bad magic)");
             }
             cursor = 4;
@@ -99,7 +100,8 @@ public final class GGUFFile implements AutoCloseable {
                 }
                 long bytes = r.type.bytesFor(elements);
                 long offset = dataStart + r.relOffset;
-                if (r.relOffset < 0 || offset + bytes > file.byteSize()) {
+                // relOffset is bounded first so that a huge value cannot overflow offset + bytes past the check
+                if (r.relOffset < 0 || r.relOffset > file.byteSize() || offset + bytes > file.byteSize()) {
                     throw new GGUFFormatException("tensor " + r.name + " (" + bytes + " bytes at offset " + offset
                             + ") lies beyond the end of the file (" + file.byteSize() + " bytes); is it truncated?");
                 }

@@ -41,8 +41,9 @@ public record ModelConfig(String architecture, int dim, int hiddenDim, int nLaye
         int nHeads = gguf.requireInt(arch + ".attention.head_count");
         int nKvHeads = gguf.metadataInt(arch + ".attention.head_count_kv", nHeads);
         int headDim = gguf.metadataInt(arch + ".attention.key_length", dim / nHeads);
-        int vocab = gguf.metadataInt(arch + ".vocab_size",
-                (int) gguf.tensor("token_embd.weight").shape()[1]);
+        int vocab = gguf.has(arch + ".vocab_size")
+                ? gguf.requireInt(arch + ".vocab_size")
+                : (int) gguf.tensor("token_embd.weight").shape()[1];
         if (nHeads % nKvHeads != 0) {
             throw new GGUFFormatException("head_count " + nHeads + " is not a multiple of head_count_kv " + nKvHeads);
         }

@@ -1,0 +1,156 @@
+package dev.specgate.draft;
+
+import dev.specgate.engine.Generator;
+import dev.specgate.engine.TestModels;
+import dev.specgate.engine.model.Model;
+import dev.specgate.engine.sampling.SamplingParams;
+import dev.specgate.proto.v1.ProposeRequest;
+import dev.specgate.proto.v1.ProposeResponse;
+import dev.specgate.proto.v1.ReleaseRequest;
+import dev.specgate.proto.v1.SparseDistribution;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The draft worker on the real kjv draft model. */
+class DraftEngineTest {
+    static final int[] PROMPT = {1043, 261, 2072, 391, 3307}; // "In the beginning God created"
+    static Model model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = Model.load(TestModels.path("kjv-draft-1m-q8_0.gguf"));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static ProposeRequest.Builder request(String session, long round, int offset, int[] committed, int k,
+                                          dev.specgate.proto.v1.SamplingParams sampling) {
+        ProposeRequest.Builder b = ProposeRequest.newBuilder().setSessionId(session).setRound(round)
+                .setCommittedOffset(offset).setK(k).setSampling(sampling);
+        for (int t : committed) {
+            b.addCommittedTokens(t);
+        }
+        return b;
+    }
+
+    static int[] tokens(ProposeResponse r) {
+        return r.getTokensList().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
+    void greedyProposalsAreTheDraftsOwnGreedyContinuationAcrossRollbacks() {
+        var greedy = dev.specgate.proto.v1.SamplingParams.getDefaultInstance();
+        int[] expected = Generator.generate(model, PROMPT, 12, SamplingParams.GREEDY).ids();
+        try (DraftEngine engine = new DraftEngine(model)) {
+            ProposeResponse first = engine.propose(request("s", 1, 0, PROMPT, 4, greedy).build());
+            assertArrayEquals(Arrays.copyOf(expected, 4), tokens(first));
+            for (SparseDistribution q : first.getProbsList()) {
+                assertEquals(1, q.getTokenIdsCount());
+                assertEquals(1f, q.getProbs(0));
+            }
+            // The verifier accepted 2 and emitted a token that differs from the draft's third: the draft must roll
+            // back its third proposal and continue from the corrected sequence.
+            int wrong = (expected[2] + 1) % 4096;
+            ProposeResponse second = engine.propose(request("s", 2, PROMPT.length,
+                    new int[] {expected[0], expected[1], wrong}, 3, greedy).build());
+            int[] corrected = new int[PROMPT.length + 3];
+            System.arraycopy(PROMPT, 0, corrected, 0, PROMPT.length);
+            corrected[PROMPT.length] = expected[0];
+            corrected[PROMPT.length + 1] = expected[1];
+            corrected[PROMPT.length + 2] = wrong;
+            int[] fresh = Generator.generate(model, corrected, 3, SamplingParams.GREEDY).ids();
+            assertArrayEquals(fresh, tokens(second));
+            assertTrue(second.getEntropy() > 0);
+        }
+    }
+
+    @Test
+    void unknownSessionBeyondOffsetZeroIsNotFoundAndRoundsAreIdempotent() {
+        var sampling = dev.specgate.proto.v1.SamplingParams.newBuilder().setTemperature(1f).setSeed(7).build();
+        try (DraftEngine engine = new DraftEngine(model)) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("nope", 3, 5, new int[] {1}, 2, sampling).build()));
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+
+            ProposeResponse a = engine.propose(request("s", 1, 0, PROMPT, 6, sampling).build());
+            ProposeResponse again = engine.propose(request("s", 1, 0, PROMPT, 6, sampling).build());
+            assertEquals(a, again);
+            // Same seed and round on another session: the same proposal (reproducible).
+            ProposeResponse other = engine.propose(request("t", 1, 0, PROMPT, 6, sampling).build());
+            assertEquals(a.getTokensList(), other.getTokensList());
+            // q is a proper distribution that contains the token drawn from it.
+            for (int i = 0; i < a.getTokensCount(); i++) {
+                SparseDistribution q = a.getProbs(i);
+                assertTrue(q.getTokenIdsList().contains(a.getTokens(i)));
+                double sum = q.getProbsList().stream().mapToDouble(Float::doubleValue).sum();
+                assertEquals(1.0, sum, 1e-5);
+                assertTrue(q.getTokenIdsCount() <= DraftConfig.DEFAULT.maxSupport());
+            }
+            assertTrue(engine.release(ReleaseRequest.newBuilder().setSessionId("s").build()).getReleased());
+            assertFalse(engine.release(ReleaseRequest.newBuilder().setSessionId("s").build()).getReleased());
+            StatusRuntimeException gone = assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("s", 2, PROMPT.length, new int[] {5}, 2, sampling).build()));
+            assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
+        }
+    }
+
+    @Test
+    void sessionsBeyondTheCapOrTtlAreDropped() throws Exception {
+        var greedy = dev.specgate.proto.v1.SamplingParams.getDefaultInstance();
+        try (DraftEngine engine = new DraftEngine(model, DraftConfig.DEFAULT.withMaxSessions(2))) {
+            for (String s : List.of("a", "b", "c")) {
+                engine.propose(request(s, 1, 0, PROMPT, 1, greedy).build());
+            }
+            assertEquals(2, engine.sessionCount());
+            assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("a", 2, PROMPT.length, new int[] {5}, 1, greedy).build()));
+        }
+        try (DraftEngine engine = new DraftEngine(model, DraftConfig.DEFAULT.withSessionTtl(Duration.ofMillis(50)))) {
+            engine.propose(request("a", 1, 0, PROMPT, 1, greedy).build());
+            Thread.sleep(120);
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("a", 2, PROMPT.length, new int[] {5}, 1, greedy).build()));
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        }
+    }
+
+    @Test
+    void badRequestsAreInvalidArgumentOrOutOfRange() {
+        var greedy = dev.specgate.proto.v1.SamplingParams.getDefaultInstance();
+        try (DraftEngine engine = new DraftEngine(model)) {
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("x", 1, 0, new int[] {99999}, 1, greedy).build())).getStatus().getCode());
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("x", 1, 0, PROMPT, 99, greedy).build())).getStatus().getCode());
+            assertEquals(Status.Code.OUT_OF_RANGE, assertThrows(StatusRuntimeException.class,
+                    () -> engine.propose(request("x", 1, 0, new int[300], 1, greedy).build())).getStatus().getCode());
+        }
+    }
+
+    @Test
+    void truncatedQKeepsTheMostLikelyIdsAndIsWhatIsSampled() {
+        double[] weights = new double[1000];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 1.0 / (i + 1);
+        }
+        var full = dev.specgate.engine.sampling.Distribution.fromDenseWeights(weights);
+        ProposalDistribution q = ProposalDistribution.truncate(full, 10, 1 - 1e-4);
+        assertEquals(10, q.sampled().size());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, q.sampled().support());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(q.reported().getProbs(i), q.sampled().probAt(i), 1e-6);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.specgate.gateway;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the gateway is configured with. Loaded from YAML with snake_case keys ({@link #load}); every field
+ * has a default, so an empty file (or none) is a working configuration. Mutable on purpose: command-line options
+ * override single fields after loading.
+ */
+public final class GatewayConfig {
+    /** Address to bind; 0.0.0.0 listens on every interface. */
+    public String host = "0.0.0.0";
+    /** HTTP port; 0 picks a free one. */
+    public int port = 8080;
+    /** Name clients use in {@code model}; null = the verifier's model name (or the draft's, without one). */
+    public String modelName;
+    /** Draft model: a GGUF path (in-process, the default) or {@code grpc://host:port}. */
+    public String draft;
+    /** GGUF file whose tokenizer the gateway uses with a remote draft (path, or a name in {@code $SPECGATE_MODELS});
+     *  null = the draft's model file ({@code Info().model} + {@code .gguf}) in {@code $SPECGATE_MODELS}. */
+    public String tokenizer;
+    /** Verifier: a GGUF path (started in this JVM on a loopback gRPC port) or comma-separated {@code grpc://}
+     *  addresses; null runs draft-only. */
+    public String verifier;
+    /** Mode of requests that do not force one: speculative, draft-only or verifier-only. */
+    public String defaultMode = "speculative";
+    /** Draft tokens per speculation round. */
+    public int k = 4;
+    /** Accepted API keys ({@code Authorization: Bearer KEY}); empty leaves the API open. */
+    public List<String> apiKeys = new ArrayList<>();
+    public RateLimit rateLimit = new RateLimit();
+    /** Generations running or queued at once; more get 503. */
+    public int maxInFlight = 256;
+    /** Largest request body in bytes; larger get 413. */
+    public long bodyLimitBytes = 1 << 20;
+    /** Threads running in-process inference (0 = number of cores). */
+    public int inferenceThreads = 0;
+    public Tls tls = new Tls();
+    public Resilience resilience = new Resilience();
+    /** Logs prompts and outputs (debugging only: they may be private). */
+    public boolean logPrompts = false;
+
+    /** Requests per second per API key (or per client address when the API is open); 0 = unlimited. */
+    public static final class RateLimit {
+        public double requestsPerSecond = 0;
+        public int burst = 20;
+    }
+
+    /** TLS on the HTTP port, from PEM files. */
+    public static final class Tls {
+        public boolean enabled = false;
+        public String certPath;
+        public String keyPath;
+    }
+
+    /** How the gateway protects itself from a slow or dead verifier. */
+    public static final class Resilience {
+        /** A verification round slower than this fails (and the request continues on the draft). */
+        public long roundTimeoutMs = 2000;
+        /** Retries of a failed round (rounds are idempotent by round number). */
+        public int retries = 1;
+        public long retryWaitMs = 20;
+        /** Failure percentage over the sliding window that opens the breaker. */
+        public float failureRateThreshold = 50;
+        public int slidingWindow = 10;
+        public int minimumCalls = 4;
+        /** How long the breaker stays open before letting a probe through. */
+        public long openWaitMs = 3000;
+        public int halfOpenCalls = 1;
+        /** Sessions using the verifier at once; beyond this, requests run draft-only. */
+        public int maxVerifierSessions = 256;
+    }
+
+    public static GatewayConfig load(Path yaml) throws IOException {
+        GatewayConfig config = mapper().readValue(yaml.toFile(), GatewayConfig.class);
+        return config == null ? new GatewayConfig() : config;
+    }
+
+    public static GatewayConfig parse(String yaml) throws IOException {
+        GatewayConfig config = mapper().readValue(yaml, GatewayConfig.class);
+        return config == null ? new GatewayConfig() : config;
+    }
+
+    public DecodeMode defaultDecodeMode() {
+        DecodeMode mode = DecodeMode.parse(defaultMode);
+        if (mode == null) {
+            throw new IllegalArgumentException("default_mode '" + defaultMode
+                    + "' is not one of speculative, draft-only, verifier-only");
+        }
+        return mode;
+    }
+
+    public int effectiveInferenceThreads() {
+        return inferenceThreads > 0 ? inferenceThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

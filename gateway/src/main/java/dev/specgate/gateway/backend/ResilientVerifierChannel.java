@@ -1,0 +1,225 @@
+package dev.specgate.gateway.backend;
+
+import dev.specgate.gateway.GatewayConfig;
+import dev.specgate.gateway.decode.VerifierChannel;
+import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.proto.v1.GenerateRequest;
+import dev.specgate.proto.v1.GenerateResponse;
+import dev.specgate.proto.v1.ModelInfo;
+import dev.specgate.proto.v1.ReleaseRequest;
+import dev.specgate.proto.v1.ReleaseResponse;
+import dev.specgate.proto.v1.VerifyRequest;
+import dev.specgate.proto.v1.VerifyResponse;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The verifier as the gateway trusts it: every round goes through a circuit breaker, a time limit and a retry
+ * (rounds are idempotent by round number, so a retried round never applies twice). A round that still fails —
+ * or is refused because the breaker is open — fails fast, and the backend continues the generation on the draft.
+ * Also feeds the per-round metrics and the current generation's {@link RoundStats}.
+ */
+public final class ResilientVerifierChannel implements VerifierChannel {
+    private final VerifierChannel delegate;
+    private final CircuitBreaker breaker;
+    private final TimeLimiter timeLimiter;
+    private final Retry retry;
+    private final ScheduledExecutorService scheduler;
+    private final GatewayMetrics metrics;
+
+    public ResilientVerifierChannel(VerifierChannel delegate, GatewayConfig.Resilience config,
+                                    ScheduledExecutorService scheduler, GatewayMetrics metrics) {
+        this.delegate = delegate;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.breaker = CircuitBreaker.of("verifier", CircuitBreakerConfig.custom()
+                .failureRateThreshold(config.failureRateThreshold)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(config.slidingWindow)
+                .minimumNumberOfCalls(config.minimumCalls)
+                .waitDurationInOpenState(Duration.ofMillis(config.openWaitMs))
+                .permittedNumberOfCallsInHalfOpenState(config.halfOpenCalls)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+        this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
+                .timeoutDuration(Duration.ofMillis(config.roundTimeoutMs)).cancelRunningFuture(true).build());
+        this.retry = Retry.of("verifier", RetryConfig.custom()
+                .maxAttempts(1 + Math.max(0, config.retries))
+                .waitDuration(Duration.ofMillis(Math.max(1, config.retryWaitMs)))
+                .retryOnException(ResilientVerifierChannel::transientFailure)
+                .build());
+        breaker.getEventPublisher().onStateTransition(e -> metrics.circuitBreakerState(
+                switch (e.getStateTransition().getToState()) {
+                    case OPEN, FORCED_OPEN -> GatewayMetrics.BREAKER_OPEN;
+                    case HALF_OPEN -> GatewayMetrics.BREAKER_HALF_OPEN;
+                    default -> GatewayMetrics.BREAKER_CLOSED;
+                }));
+    }
+
+    /** False while the breaker is open (the verifier failed recently and is not being called). */
+    public boolean available() {
+        CircuitBreaker.State state = breaker.getState();
+        return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    public CircuitBreaker.State state() {
+        return breaker.getState();
+    }
+
+    @Override
+    public CompletableFuture<VerifyResponse> verify(VerifyRequest request) {
+        RoundStats stats = RoundStats.CURRENT.get(); // captured on the decode thread
+        long start = System.nanoTime();
+        Supplier<CompletionStage<VerifyResponse>> guarded = Retry.decorateCompletionStage(retry, scheduler,
+                () -> attempt(request));
+        return guarded.get().toCompletableFuture().thenApply(response -> {
+            metrics.round(request.getDraftTokensCount(), response.getAccepted(), System.nanoTime() - start);
+            if (stats != null) {
+                stats.round(request.getDraftTokensCount(), response.getAccepted());
+            }
+            return response;
+        });
+    }
+
+    /** One call: refused when the breaker is open, failed when slower than the round time limit. */
+    private CompletionStage<VerifyResponse> attempt(VerifyRequest request) {
+        if (!breaker.tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(breaker));
+        }
+        long start = System.nanoTime();
+        CompletionStage<VerifyResponse> call;
+        try {
+            call = timeLimiter.executeCompletionStage(scheduler, () -> delegate.verify(request));
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.whenComplete((response, failure) -> record(start, failure));
+    }
+
+    private void record(long start, Throwable failure) {
+        long nanos = System.nanoTime() - start;
+        Throwable cause = unwrap(failure);
+        if (cause == null || !healthFailure(cause)) {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS); // answered: the worker is alive
+        } else {
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
+        }
+    }
+
+    /** Verifier-only streams pass the breaker too, but have no per-round time limit (gRPC's deadline applies). */
+    @Override
+    public void generate(GenerateRequest request, StreamObserver<GenerateResponse> observer) {
+        if (!breaker.tryAcquirePermission()) {
+            observer.onError(CallNotPermittedException.createCallNotPermittedException(breaker));
+            return;
+        }
+        long start = System.nanoTime();
+        delegate.generate(request, new StreamObserver<>() {
+            private boolean recorded;
+
+            @Override
+            public void onNext(GenerateResponse value) {
+                if (!recorded) {
+                    recorded = true;
+                    record(start, null);
+                }
+                observer.onNext(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (!recorded) {
+                    recorded = true;
+                    record(start, t);
+                }
+                observer.onError(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!recorded) {
+                    recorded = true;
+                    record(start, null);
+                }
+                observer.onCompleted();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<ModelInfo> info() {
+        return delegate.info();
+    }
+
+    @Override
+    public CompletableFuture<ReleaseResponse> release(ReleaseRequest request) {
+        return delegate.release(request);
+    }
+
+    @Override
+    public void resetConnectBackoff() {
+        delegate.resetConnectBackoff();
+    }
+
+    /** Keeps the breaker open (no verifier calls) until {@link #closeBreaker}: the verifier never answered. */
+    void holdOpen() {
+        breaker.transitionToForcedOpenState();
+    }
+
+    /** The verifier answered: let calls through again. */
+    void closeBreaker() {
+        breaker.transitionToClosedState();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    /** Failures worth another attempt: the worker may answer next time. */
+    private static boolean transientFailure(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof TimeoutException) {
+            return true;
+        }
+        return cause instanceof StatusRuntimeException s && switch (s.getStatus().getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED -> true;
+            default -> false;
+        };
+    }
+
+    /** Failures that say the verifier is unhealthy (as opposed to a request it rightly refused). */
+    private static boolean healthFailure(Throwable cause) {
+        if (cause instanceof StatusRuntimeException s) {
+            Status.Code code = s.getStatus().getCode();
+            return code != Status.Code.NOT_FOUND && code != Status.Code.INVALID_ARGUMENT
+                    && code != Status.Code.OUT_OF_RANGE;
+        }
+        return true;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.specgate.gateway.http;
+
+import dev.specgate.gateway.CompletionBackend;
+import dev.specgate.gateway.DecodeMode;
+import dev.specgate.gateway.GenerationHandle;
+import dev.specgate.gateway.GenerationRequest;
+import dev.specgate.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code POST /v1/completions} and {@code POST /v1/chat/completions}: admit, parse and tokenize off the event
+ * loop, start the generation, and let a {@link CompletionExchange} write the answer.
+ */
+final class CompletionHandler {
+    /** Header that forces the decode mode of one request (the body field {@code specgate_mode} wins). */
+    static final String MODE_HEADER = "X-Specgate-Mode";
+
+    private final Vertx vertx;
+    private final CompletionBackend backend;
+    private final RequestParser parser;
+    private final AdmissionControl admission;
+    private final GatewayMetrics metrics;
+    private final DecodeMode defaultMode;
+    private final boolean logText;
+
+    CompletionHandler(Vertx vertx, CompletionBackend backend, RequestParser parser, AdmissionControl admission,
+                      GatewayMetrics metrics, DecodeMode defaultMode, boolean logText) {
+        this.vertx = vertx;
+        this.backend = backend;
+        this.parser = parser;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.defaultMode = defaultMode;
+        this.logText = logText;
+    }
+
+    void handle(RoutingContext ctx, boolean chat) {
+        long startNanos = System.nanoTime();
+        if (!admission.tryAcquire()) {
+            ctx.response().putHeader("Retry-After", "1");
+            reject(ctx, ApiException.overloaded(), defaultMode.wireName());
+            return;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                admission.release();
+            }
+        };
+        byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+        String modeHeader = ctx.request().getHeader(MODE_HEADER);
+        String tenant = ctx.get(ApiKeyAuth.TENANT, "anonymous");
+        Context context = vertx.getOrCreateContext();
+        // Tokenizing a large prompt is real work: keep it off the event loop.
+        vertx.executeBlocking(() -> parser.parse(body, chat, modeHeader), false)
+                .onSuccess(params -> start(ctx, context, params, tenant, startNanos, release))
+                .onFailure(failure -> {
+                    release.run();
+                    ApiException error = failure instanceof ApiException e ? e : ApiException.internal();
+                    reject(ctx, error, defaultMode.wireName());
+                });
+    }
+
+    private void start(RoutingContext ctx, Context context, CompletionParams params, String tenant, long startNanos,
+                       Runnable release) {
+        String id = (params.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        DecodeMode wanted = params.forcedMode() != null ? params.forcedMode() : defaultMode;
+        CompletionExchange exchange = new CompletionExchange(context, ctx.response(), params, backend.tokenizer(),
+                metrics, id, startNanos, wanted.wireName(), logText, release);
+        GenerationRequest request = new GenerationRequest(id, params.promptIds(), params.maxTokens(),
+                params.sampling(), params.forcedMode(), tenant);
+        GenerationHandle handle;
+        try {
+            handle = backend.generate(request, exchange);
+        } catch (RuntimeException e) {
+            release.run();
+            reject(ctx, ApiException.internal(), wanted.wireName());
+            return;
+        }
+        exchange.started(handle);
+    }
+
+    private void reject(RoutingContext ctx, ApiException error, String mode) {
+        metrics.request(mode, error.status());
+        ErrorResponses.send(ctx, error);
+    }
+}

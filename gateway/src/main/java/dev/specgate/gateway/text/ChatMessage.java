@@ -1,0 +1,5 @@
+package dev.specgate.gateway.text;
+
+/** One chat message: role ({@code system}, {@code user}, {@code assistant}, ...) and its text. */
+public record ChatMessage(String role, String content) {
+}
