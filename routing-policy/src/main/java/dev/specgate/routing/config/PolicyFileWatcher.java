@@ -80,6 +80,10 @@ public final class PolicyFileWatcher implements AutoCloseable {
             return true;
         } catch (InvalidPolicyException e) {
             return reject(e);
+        } catch (RuntimeException e) {
+            // A store listener failed after the new policy was installed: the file is fine, the listener is not.
+            lastError.set(null);
+            throw e;
         }
     }
 
@@ -118,7 +122,13 @@ public final class PolicyFileWatcher implements AutoCloseable {
                     key.pollEvents();
                     key.reset();
                 }
-                checkNow();
+                try {
+                    checkNow();
+                } catch (RuntimeException e) {
+                    // Only a store listener can throw here (the policy is already in force); keep watching.
+                    System.getLogger(PolicyFileWatcher.class.getName()).log(System.Logger.Level.WARNING,
+                            "a policy listener failed after reloading " + file, e);
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // close() was called: stop quietly.

@@ -113,6 +113,30 @@ class PolicyStoreTest {
         }
     }
 
+    @Test
+    void watcherThreadSurvivesAFailingListener() throws Exception {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, ONE);
+        PolicyStore store = PolicyStore.withDefaults();
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (PolicyFileWatcher watcher = new PolicyFileWatcher(file, store, e -> { }, 100).start()) {
+            store.addListener((previous, current) -> {
+                told.add("changed");
+                if (told.size() == 1) {
+                    throw new IllegalStateException("listener bug");
+                }
+            });
+            Files.writeString(file, TWO);
+            awaitTrue(() -> store.current().thresholds().entropyLocalNats() == 0.7);
+            assertTrue(watcher.lastError().isEmpty(), "the policy loaded; only a listener failed");
+
+            // The listener threw on the watcher's thread; reloading must go on.
+            Files.writeString(file, "thresholds: {entropy_local_nats: 0.6}\n");
+            awaitTrue(() -> store.current().thresholds().entropyLocalNats() == 0.6);
+            assertEquals(2, told.size());
+        }
+    }
+
     /** Polls until the condition holds; fails after 10 s (file events normally arrive within milliseconds). */
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
