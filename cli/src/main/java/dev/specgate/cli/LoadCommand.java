@@ -140,7 +140,8 @@ final class LoadCommand implements Callable<Integer> {
             try (Testbed bed = Testbed.start(draftPath, verifierPath, c -> { });
                  StreamingClient client = new StreamingClient(bed.baseUrl(), Duration.ofMinutes(5))) {
                 Comparison.Options options = new Comparison.Options(rtts, concurrency, capacityConcurrency,
-                        capacityRtt, LoadGenerator.parseDuration(cellDuration), maxTokens, itlTargetMs, true);
+                        capacityRtt, LoadGenerator.parseDuration(cellDuration), maxTokens, itlTargetMs, true,
+                        Duration.ofSeconds(3));
                 Report r = Comparison.run(bed, client, this::promptMix, options, commandLine(), !noProgress,
                         System.err);
                 groups.addAll(r.groups());

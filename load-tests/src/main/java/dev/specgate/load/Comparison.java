@@ -21,7 +21,7 @@ public final class Comparison {
 
     public record Options(List<Long> rttsMs, List<Integer> concurrencies, List<Integer> capacityConcurrencies,
                           long capacityRttMs, Duration cellDuration, int maxTokens, double itlTargetMs,
-                          boolean draftOnlyBaseline) {
+                          boolean draftOnlyBaseline, Duration warmUpPerMode) {
     }
 
     private Comparison() {
@@ -30,7 +30,7 @@ public final class Comparison {
     public static Report run(Testbed bed, StreamingClient client, Supplier<PromptMix> prompts, Options o,
                              String command, boolean progress, PrintStream log) throws InterruptedException {
         long runStart = System.nanoTime();
-        warmUp(client, prompts.get(), o.maxTokens(), runStart);
+        warmUp(client, prompts.get(), o.maxTokens(), o.warmUpPerMode(), runStart);
         List<RunGroup> groups = new ArrayList<>();
         for (long rtt : o.rttsMs()) {
             bed.network().rtt(rtt);
@@ -69,11 +69,15 @@ public final class Comparison {
      * A few seconds of unrecorded load in every mode, so the first cells do not pay for JIT compilation (on two
      * cores a cold first cell measured half the throughput of the same cell later).
      */
-    private static void warmUp(StreamingClient client, PromptMix prompts, int maxTokens, long runStart)
+    private static void warmUp(StreamingClient client, PromptMix prompts, int maxTokens, Duration each,
+                               long runStart)
             throws InterruptedException {
+        if (each.isZero()) {
+            return;
+        }
         for (String mode : List.of("verifier-only", "speculative", "draft-only")) {
             new LoadGenerator(client, prompts, false).run(Workload.closed("warm-up " + mode, 4, 400,
-                    Duration.ofSeconds(3), maxTokens, mode), runStart);
+                    each, maxTokens, mode), runStart);
         }
     }
 
