@@ -67,7 +67,7 @@ public final class Comparison {
 
     /**
      * A few seconds of unrecorded load in every mode, so the first cells do not pay for JIT compilation (on two
-     * cores a cold first cell measured half the throughput of the same cell later).
+     * cores, with 3 s per mode, the first cells still measured below the same cells run later).
      */
     private static void warmUp(StreamingClient client, PromptMix prompts, int maxTokens, Duration each,
                                long runStart)
@@ -137,6 +137,8 @@ public final class Comparison {
                 "Each cell is a closed loop of N users for " + o.cellDuration().toSeconds() + " s (requests running "
                         + "at the end finish and count), " + o.maxTokens() + " tokens per request, greedy, prompts "
                         + "round-robin from the same file.",
+                "Cells run one after the other in the order of the table (RTT by RTT), after an unrecorded "
+                        + o.warmUpPerMode().toSeconds() + " s warm-up per mode.",
                 "Capacity = the largest concurrency tried whose p95 inter-token latency meets the target; "
                         + "concurrencies tried at the capacity RTT: " + o.capacityConcurrencies() + ".");
     }
