@@ -120,13 +120,26 @@ public final class ReportWriter {
             files.add(save(dir, "aggregate-tokens-per-second.png", f -> Charts.lines(f, "Tokens/s, all streams",
                     "concurrent streams", "tokens/s", aggregate)));
         }
-        Map<String, List<RequestRecord>> timelines = new LinkedHashMap<>();
+        // Comparison cells and fault scenarios have their own time axes (minutes vs seconds): separate charts.
+        Map<String, List<RequestRecord>> cells = new LinkedHashMap<>();
         for (RunGroup g : report.groups()) {
             String key = report.groups().size() <= 6 ? g.summary().label() : String.valueOf(g.summary().mode());
-            timelines.computeIfAbsent(key, k -> new ArrayList<>()).addAll(g.records());
+            cells.computeIfAbsent(key, k -> new ArrayList<>()).addAll(g.records());
         }
+        Map<String, List<RequestRecord>> faults = new LinkedHashMap<>();
         for (FaultScenario.Result s : report.scenarios()) {
-            timelines.put(s.fault().name().toLowerCase(Locale.ROOT), s.records());
+            faults.put(s.fault().name().toLowerCase(Locale.ROOT), s.records());
+        }
+        timelineCharts(dir, "", cells, files);
+        timelineCharts(dir, "faults-", faults, files);
+        files.removeIf(f -> f == null);
+        return files;
+    }
+
+    private static void timelineCharts(Path dir, String prefix, Map<String, List<RequestRecord>> timelines,
+                                       List<String> files) throws IOException {
+        if (timelines.isEmpty()) {
+            return;
         }
         Map<String, List<double[]>> acceptance = new LinkedHashMap<>();
         Map<String, List<double[]>> fallbacks = new LinkedHashMap<>();
@@ -138,12 +151,13 @@ public final class ReportWriter {
                         .add(new double[]{p.second(), p.fallbacks()});
             }
         }
-        files.add(save(dir, "acceptance-over-time.png", f -> Charts.lines(f, "Mean acceptance length over time",
-                "second of the run (by request end)", "tokens per round", acceptance)));
-        files.add(save(dir, "fallbacks-over-time.png", f -> Charts.lines(f, "Requests that fell back, per second",
-                "second of the run (by request end)", "requests", fallbacks)));
-        files.removeIf(f -> f == null);
-        return files;
+        String what = prefix.isEmpty() ? "" : " (fault scenarios)";
+        files.add(save(dir, prefix + "acceptance-over-time.png", f -> Charts.lines(f,
+                "Mean acceptance length over time" + what, "second of the run (by request end)", "tokens per round",
+                acceptance)));
+        files.add(save(dir, prefix + "fallbacks-over-time.png", f -> Charts.lines(f,
+                "Requests that fell back, per second" + what, "second of the run (by request end)", "requests",
+                fallbacks)));
     }
 
     private interface ChartCall {
