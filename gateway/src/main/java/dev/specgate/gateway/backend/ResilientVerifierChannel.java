@@ -66,12 +66,19 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                 .waitDuration(Duration.ofMillis(Math.max(1, config.retryWaitMs)))
                 .retryOnException(ResilientVerifierChannel::transientFailure)
                 .build());
-        breaker.getEventPublisher().onStateTransition(e -> metrics.circuitBreakerState(
-                switch (e.getStateTransition().getToState()) {
-                    case OPEN, FORCED_OPEN -> GatewayMetrics.BREAKER_OPEN;
-                    case HALF_OPEN -> GatewayMetrics.BREAKER_HALF_OPEN;
-                    default -> GatewayMetrics.BREAKER_CLOSED;
-                }));
+        breaker.getEventPublisher().onStateTransition(e -> {
+            CircuitBreaker.State to = e.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.HALF_OPEN) {
+                // gRPC waits ever longer (up to minutes) before reconnecting to a dead address; without this the
+                // probe calls would fail fast on the old backoff long after the verifier is back
+                delegate.resetConnectBackoff();
+            }
+            metrics.circuitBreakerState(switch (to) {
+                case OPEN, FORCED_OPEN -> GatewayMetrics.BREAKER_OPEN;
+                case HALF_OPEN -> GatewayMetrics.BREAKER_HALF_OPEN;
+                default -> GatewayMetrics.BREAKER_CLOSED;
+            });
+        });
     }
 
     /** False while the breaker is open (the verifier failed recently and is not being called). */

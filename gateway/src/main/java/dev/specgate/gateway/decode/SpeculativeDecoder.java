@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs generations against one draft and one verifier: rounds of propose (draft) → verify (verifier) → commit.
@@ -304,6 +305,10 @@ public final class SpeculativeDecoder {
             }
             if (cause instanceof Error err) {
                 throw err;
+            }
+            if (cause instanceof TimeoutException) { // the gateway's own round time limit
+                throw Status.DEADLINE_EXCEEDED.withDescription("verifier round took longer than the round time limit")
+                        .withCause(cause).asRuntimeException();
             }
             throw Status.fromThrowable(cause).asRuntimeException();
         }
