@@ -4,6 +4,7 @@ import dev.specgate.load.Charts;
 import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,9 @@ public final class CurveChart {
         series.put("verifier token probability, exp(mean log-prob)", probability);
         series.put(String.format(Locale.ROOT, "current entropy_local_nats %.2f", e.current().entropyLocalNats()),
                 List.of(new double[] {x, 0}, new double[] {x, 1}));
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
         Charts.lines(file, "Routing policy: traffic kept local vs quality", "share of prompts kept local (draft only)",
                 "quality of the prompts kept local", series, Styler.LegendPosition.OutsideS);
     }
