@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./specgate}: one command line over every module. */
 @Command(name = "specgate", mixinStandardHelpOptions = true, version = "specgate 0.1.0",
         description = "Hybrid speculative-decoding inference gateway.",
-        subcommands = {ServeCommand.class, GenerateCommand.class, BenchCommand.class, VerifierCommand.class, DraftCommand.class, LoadCommand.class})
+        subcommands = {ServeCommand.class, GenerateCommand.class, BenchCommand.class, VerifierCommand.class, DraftCommand.class, LoadCommand.class, PolicyCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

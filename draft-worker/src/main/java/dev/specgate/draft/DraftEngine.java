@@ -5,6 +5,7 @@ import dev.specgate.engine.model.ContextOverflowException;
 import dev.specgate.engine.model.KVCacheMemoryException;
 import dev.specgate.engine.model.Model;
 import dev.specgate.engine.sampling.Distribution;
+import dev.specgate.engine.sampling.Logits;
 import dev.specgate.engine.sampling.Sampler;
 import dev.specgate.engine.sampling.SamplingParams;
 import dev.specgate.proto.v1.ModelInfo;
@@ -149,7 +150,7 @@ public final class DraftEngine implements AutoCloseable {
             session.append(t);
         }
 
-        ProposeResponse.Builder response = ProposeResponse.newBuilder().setEntropy((float) entropy(logits));
+        ProposeResponse.Builder response = ProposeResponse.newBuilder().setEntropy((float) Logits.entropyNats(logits));
         // Propose no more than fits: token i is fed back before token i+1 is drawn, so k tokens need k-1 positions.
         int k = Math.min(request.getK(), context - newLength + 1);
         SamplingParams params = SamplingParamsProto.toEngine(request.getSampling());
@@ -199,24 +200,6 @@ public final class DraftEngine implements AutoCloseable {
                 || s.getMinP() >= 1 || s.getRepetitionPenalty() < 0) {
             throw Status.INVALID_ARGUMENT.withDescription("invalid sampling parameters: " + s).asRuntimeException();
         }
-    }
-
-    /** Entropy in nats of softmax(logits) at temperature 1, over the whole vocabulary. */
-    static double entropy(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        double weighted = 0;
-        for (float l : logits) {
-            double z = l - max;
-            double e = Math.exp(z);
-            sum += e;
-            weighted += e * z;
-        }
-        // H = -sum p ln p with p = e^z / S: H = ln S - (sum e^z z) / S.
-        return Math.log(sum) - weighted / sum;
     }
 
     private static StatusRuntimeException notFound(String id) {

@@ -54,7 +54,14 @@ public final class Charts {
     /** Plain x/y lines, e.g. per-second series or a figure against concurrency. */
     public static void lines(Path file, String title, String xTitle, String yTitle,
                              Map<String, List<double[]>> series) throws IOException {
+        lines(file, title, xTitle, yTitle, series, Styler.LegendPosition.InsideSE);
+    }
+
+    /** {@link #lines(Path, String, String, String, Map)} with the legend elsewhere, e.g. below the plot. */
+    public static void lines(Path file, String title, String xTitle, String yTitle,
+                             Map<String, List<double[]>> series, Styler.LegendPosition legend) throws IOException {
         XYChart chart = chart(title, xTitle, yTitle);
+        chart.getStyler().setLegendPosition(legend);
         for (var e : series.entrySet()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();

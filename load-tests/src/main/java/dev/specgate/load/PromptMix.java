@@ -25,7 +25,16 @@ public final class PromptMix {
         if (!Files.isRegularFile(file)) {
             throw new IOException("prompt file " + file + " does not exist");
         }
-        return new PromptMix(Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
+        List<String> prompts = Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        if (prompts.isEmpty()) {
+            throw new IOException("prompt file " + file + " has no prompts (one per line expected)");
+        }
+        return new PromptMix(prompts);
+    }
+
+    /** Every prompt, in file order. */
+    public List<String> prompts() {
+        return prompts;
     }
 
     public String next() {

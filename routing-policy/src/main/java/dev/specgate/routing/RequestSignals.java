@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param maxTokens        the request's max_tokens
  * @param hint             the request's explicit route hint; {@code AUTO} when absent
  * @param draftEntropyNats mean entropy (nats) of the draft's next-token distributions over the prompt's last
- *                         few tokens; {@code NaN} when the gateway did not compute it
+ *                         few tokens, as {@code dev.specgate.engine.PromptEntropy} computes it; {@code NaN} when
+ *                         the gateway did not compute it
  */
 public record RequestSignals(String tenant, int promptTokens, int maxTokens, RouteHint hint, double draftEntropyNats) {
 
