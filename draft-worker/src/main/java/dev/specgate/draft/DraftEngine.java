@@ -4,6 +4,7 @@ import dev.specgate.engine.sampling.RoundSeeds;
 import dev.specgate.engine.model.ContextOverflowException;
 import dev.specgate.engine.model.KVCacheMemoryException;
 import dev.specgate.engine.model.Model;
+import dev.specgate.engine.model.SequenceInput;
 import dev.specgate.engine.sampling.Distribution;
 import dev.specgate.engine.sampling.Sampler;
 import dev.specgate.engine.sampling.SamplingParams;
@@ -15,6 +16,8 @@ import dev.specgate.proto.v1.ReleaseResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -144,12 +147,24 @@ public final class DraftEngine implements AutoCloseable {
         }
         session.cache.truncate(common);
         session.truncate(common);
-        float[] logits = model.forward(session.cache, feed);
+        // Logits for the last `rows` fed positions: the last one to propose from, the others only for the
+        // routing signal (window_entropy); each extra row costs one output projection, not a forward pass.
+        int rows = Math.max(1, Math.min(request.getEntropyWindow(), feed.length));
+        float[] rowLogits = model.forward(List.of(new SequenceInput(session.cache, feed, rows)))[0];
+        int vocab = model.config().vocabSize();
+        float[] logits = rows == 1 ? rowLogits : Arrays.copyOfRange(rowLogits, (rows - 1) * vocab, rows * vocab);
         for (int t : feed) {
             session.append(t);
         }
 
-        ProposeResponse.Builder response = ProposeResponse.newBuilder().setEntropy((float) entropy(logits));
+        ProposeResponse.Builder response = ProposeResponse.newBuilder().setEntropy((float) entropy(logits, 0, vocab));
+        if (request.getEntropyWindow() > 0) {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) {
+                sum += entropy(rowLogits, r * vocab, vocab);
+            }
+            response.setWindowEntropy((float) (sum / rows)).setWindowPositions(rows);
+        }
         // Propose no more than fits: token i is fed back before token i+1 is drawn, so k tokens need k-1 positions.
         int k = Math.min(request.getK(), context - newLength + 1);
         SamplingParams params = SamplingParamsProto.toEngine(request.getSampling());
@@ -201,16 +216,16 @@ public final class DraftEngine implements AutoCloseable {
         }
     }
 
-    /** Entropy in nats of softmax(logits) at temperature 1, over the whole vocabulary. */
-    static double entropy(float[] logits) {
+    /** Entropy in nats of softmax at temperature 1 of the row {@code logits[offset .. offset + vocab)}. */
+    static double entropy(float[] logits, int offset, int vocab) {
         double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
+        for (int i = offset; i < offset + vocab; i++) {
+            max = Math.max(max, logits[i]);
         }
         double sum = 0;
         double weighted = 0;
-        for (float l : logits) {
-            double z = l - max;
+        for (int i = offset; i < offset + vocab; i++) {
+            double z = logits[i] - max;
             double e = Math.exp(z);
             sum += e;
             weighted += e * z;
