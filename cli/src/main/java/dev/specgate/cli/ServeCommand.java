@@ -39,6 +39,10 @@ final class ServeCommand implements Callable<Integer> {
             + "'none' for draft-only (default " + DEFAULT_VERIFIER + ")")
     String verifier;
 
+    @Option(names = "--policy", description = "Routing policy file (YAML or JSON), reloaded when it changes "
+            + "(default: the config's `policy`, else the built-in policy)")
+    Path policy;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig c = config != null ? GatewayConfig.load(config) : new GatewayConfig();
@@ -53,6 +57,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (tokenizer != null) {
             c.tokenizer = tokenizer;
+        }
+        if (policy != null) {
+            c.policy = policy.toString();
         }
         if (c.draft == null) {
             c.draft = ModelFiles.resolve(DEFAULT_DRAFT).toString();
@@ -71,6 +78,7 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println("specgate: serving " + gateway.modelName() + " at " + gateway.baseUrl()
                 + " (draft: " + c.draft + "; "
                 + (c.verifier == null ? "draft-only: no verifier)" : "verifier: " + c.verifier + ")")
+                + "; routing policy: " + (c.policy == null ? "built-in" : c.policy)
                 + (c.apiKeys.isEmpty() ? "; no API keys configured: the API is open" : ""));
         stopped.await();
         return 0;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.specgate.engine.model.Model;
 import dev.specgate.gateway.GatewayConfig;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.routing.config.PolicyCodec;
 import dev.specgate.verifier.VerifierConfig;
 import dev.specgate.verifier.VerifierEngine;
 import dev.specgate.verifier.VerifierMetrics;
@@ -161,8 +162,12 @@ class DeployFilesTest {
             assertTrue(c.verifier.startsWith("grpc://specgate-verifier"), file);
             assertTrue(c.verifier.endsWith(":" + optionDefault("VerifierCommand", "port")), file);
             assertFalse(c.apiKeys.isEmpty(), file);
+            assertFalse(c.adminKeys.isEmpty(), file);
             c.defaultDecodeMode();
+            // The policy file is mounted from the ConfigMap next to gateway.yaml, and is a valid policy.
+            assertEquals("/etc/specgate/config/policy.yaml", c.policy, file);
         }
+        PolicyCodec.parse(Files.readString(Tools.deploy().resolve("k8s/base/config/policy.yaml")));
     }
 
     @Test
@@ -172,6 +177,8 @@ class DeployFilesTest {
         gateway.request("speculative", 200);
         gateway.generated("speculative", 1);
         gateway.round(2, 1, 1000);
+        gateway.decision("hybrid", "default");
+        gateway.speculationK(2);
         collect(new String(gateway.scrape()), exported);
         try (Model model = Model.load(Tools.model("kjv-verifier-14m-q8_0.gguf"));
              VerifierEngine engine = new VerifierEngine(model, VerifierConfig.defaults());

@@ -89,9 +89,13 @@ class LocalTopologyTest {
     @Test
     @Order(1)
     void completionsFlowAndPrometheusScrapesAcceptanceAndBatchMetrics() throws Exception {
-        for (int i = 0; i < 4; i++) {
-            complete("In the beginning " + i);
+        // Speculation asked for explicitly (the routing policy may route these prompts elsewhere), until some
+        // draft token was accepted: adaptive k may switch speculation off after a session's first round.
+        long accepted = 0;
+        for (int i = 0; i < 20 && (i < 4 || accepted == 0); i++) {
+            accepted += complete("In the beginning " + i);
         }
+        assertTrue(accepted > 0, "no draft token accepted in 20 speculative requests");
         Path promtool = Tools.require("prometheus");
         Path dir = runDir.resolve("prometheus");
         Files.createDirectories(dir);
@@ -158,9 +162,10 @@ class LocalTopologyTest {
         assertTrue(log.contains("specgate-local: stopped"), log);
     }
 
-    private static void complete(String prompt) throws Exception {
+    /** One speculative completion; returns its accepted draft tokens. */
+    private static long complete(String prompt) throws Exception {
         String body = JSON.createObjectNode().put("model", model).put("prompt", prompt).put("max_tokens", 12)
-                .put("temperature", 0).toString();
+                .put("temperature", 0).put("specgate_route", "hybrid").toString();
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + gatewayPort + "/v1/completions"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
@@ -168,6 +173,7 @@ class LocalTopologyTest {
         assertEquals(200, response.statusCode(), response.body());
         JsonNode json = JSON.readTree(response.body());
         assertTrue(json.path("usage").path("completion_tokens").asInt() > 0, response.body());
+        return json.path("usage").path("specgate").path("accepted_tokens").asLong();
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

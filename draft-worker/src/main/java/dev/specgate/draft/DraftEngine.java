@@ -1,9 +1,11 @@
 package dev.specgate.draft;
 
 import dev.specgate.engine.sampling.RoundSeeds;
+import dev.specgate.engine.PromptEntropy;
 import dev.specgate.engine.model.ContextOverflowException;
 import dev.specgate.engine.model.KVCacheMemoryException;
 import dev.specgate.engine.model.Model;
+import dev.specgate.engine.model.SequenceInput;
 import dev.specgate.engine.sampling.Distribution;
 import dev.specgate.engine.sampling.Logits;
 import dev.specgate.engine.sampling.Sampler;
@@ -16,6 +18,8 @@ import dev.specgate.proto.v1.ReleaseResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -145,12 +149,20 @@ public final class DraftEngine implements AutoCloseable {
         }
         session.cache.truncate(common);
         session.truncate(common);
-        float[] logits = model.forward(session.cache, feed);
+        // Logits for the last `rows` fed positions: the last one to propose from, the others only for the
+        // routing signal (window_entropy); each extra row costs one output projection, not a forward pass.
+        int rows = Math.max(1, Math.min(request.getEntropyWindow(), feed.length));
+        float[] rowLogits = model.forward(List.of(new SequenceInput(session.cache, feed, rows)))[0];
+        int vocab = model.config().vocabSize();
+        float[] logits = rows == 1 ? rowLogits : Arrays.copyOfRange(rowLogits, (rows - 1) * vocab, rows * vocab);
         for (int t : feed) {
             session.append(t);
         }
 
         ProposeResponse.Builder response = ProposeResponse.newBuilder().setEntropy((float) Logits.entropyNats(logits));
+        if (request.getEntropyWindow() > 0) {
+            response.setWindowEntropy((float) PromptEntropy.of(rowLogits, vocab)).setWindowPositions(rows);
+        }
         // Propose no more than fits: token i is fed back before token i+1 is drawn, so k tokens need k-1 positions.
         int k = Math.min(request.getK(), context - newLength + 1);
         SamplingParams params = SamplingParamsProto.toEngine(request.getSampling());

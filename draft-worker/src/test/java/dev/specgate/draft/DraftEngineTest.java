@@ -3,6 +3,7 @@ package dev.specgate.draft;
 import dev.specgate.engine.Generator;
 import dev.specgate.engine.TestModels;
 import dev.specgate.engine.model.Model;
+import dev.specgate.engine.sampling.Logits;
 import dev.specgate.engine.sampling.SamplingParams;
 import dev.specgate.proto.v1.ProposeRequest;
 import dev.specgate.proto.v1.ProposeResponse;
@@ -73,6 +74,35 @@ class DraftEngineTest {
             int[] fresh = Generator.generate(model, corrected, 3, SamplingParams.GREEDY).ids();
             assertArrayEquals(fresh, tokens(second));
             assertTrue(second.getEntropy() > 0);
+        }
+    }
+
+    @Test
+    void windowEntropyIsTheMeanEntropyOverThePromptsLastPositions() {
+        var greedy = dev.specgate.proto.v1.SamplingParams.getDefaultInstance();
+        int vocab = model.config().vocabSize();
+        double[] perPosition = new double[PROMPT.length];
+        try (var cache = model.newCache()) {
+            for (int i = 0; i < PROMPT.length; i++) {
+                perPosition[i] = Logits.entropyNats(model.forward(cache, PROMPT[i]));
+            }
+        }
+        try (DraftEngine engine = new DraftEngine(model)) {
+            ProposeResponse synced = engine.propose(request("w", 0, 0, PROMPT, 0, greedy).setEntropyWindow(3).build());
+            assertEquals(0, synced.getTokensCount(), "k = 0 only reads the prompt");
+            assertEquals(3, synced.getWindowPositions());
+            double expected = (perPosition[2] + perPosition[3] + perPosition[4]) / 3;
+            assertEquals(expected, synced.getWindowEntropy(), 1e-3);
+            assertEquals(perPosition[4], synced.getEntropy(), 1e-3);
+            // The session now holds the prompt: the next round proposes exactly as a fresh session would.
+            ProposeResponse next = engine.propose(request("w", 1, 0, PROMPT, 4, greedy).build());
+            int[] expectedTokens = Generator.generate(model, PROMPT, 4, SamplingParams.GREEDY).ids();
+            assertArrayEquals(expectedTokens, tokens(next));
+            assertEquals(0, next.getWindowPositions(), "no window asked for, none computed");
+            // A window longer than the tokens fed covers what was fed.
+            ProposeResponse whole = engine.propose(request("x", 0, 0, PROMPT, 0, greedy).setEntropyWindow(64).build());
+            assertEquals(PROMPT.length, whole.getWindowPositions());
+            assertEquals(java.util.Arrays.stream(perPosition).average().orElseThrow(), whole.getWindowEntropy(), 1e-3);
         }
     }
 

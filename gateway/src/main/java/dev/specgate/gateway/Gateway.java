@@ -4,6 +4,7 @@ import dev.specgate.gateway.backend.Draft;
 import dev.specgate.gateway.backend.DraftOnlyBackend;
 import dev.specgate.gateway.http.GatewayServer;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.routing.GatewayRouting;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -27,17 +28,20 @@ public final class Gateway implements AutoCloseable {
     private final CompletionBackend backend;
     private final ExecutorService inference;
     private final GatewayMetrics metrics;
+    private final GatewayRouting routing;
     private final String modelName;
     private final boolean tls;
     private final List<AutoCloseable> resources;
 
     private Gateway(Vertx vertx, GatewayServer server, CompletionBackend backend, ExecutorService inference,
-                    GatewayMetrics metrics, String modelName, boolean tls, List<AutoCloseable> resources) {
+                    GatewayMetrics metrics, GatewayRouting routing, String modelName, boolean tls,
+                    List<AutoCloseable> resources) {
         this.vertx = vertx;
         this.server = server;
         this.backend = backend;
         this.inference = inference;
         this.metrics = metrics;
+        this.routing = routing;
         this.modelName = modelName;
         this.tls = tls;
         this.resources = resources;
@@ -52,20 +56,21 @@ public final class Gateway implements AutoCloseable {
         if (config.draft == null || config.draft.isBlank()) {
             throw new IllegalArgumentException("no draft model configured");
         }
-        DecodeMode defaultMode = config.defaultDecodeMode();
+        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayRouting routing = GatewayRouting.start(config, metrics); // a bad policy fails before models load
         List<AutoCloseable> resources = new ArrayList<>();
+        resources.add(routing);
         ExecutorService inference = Executors.newFixedThreadPool(config.effectiveInferenceThreads(),
                 daemonThreads("specgate-inference-"));
-        GatewayMetrics metrics = new GatewayMetrics();
         CompletionBackend backend;
         String modelName;
         try {
             Draft draft = DraftWiring.open(config, inference, resources);
             if (config.verifier == null || config.verifier.isBlank()) {
-                backend = new DraftOnlyBackend(draft, metrics, defaultMode);
+                backend = new DraftOnlyBackend(draft, metrics, routing);
                 modelName = draft.name();
             } else {
-                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, resources);
+                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, routing, resources);
                 backend = wiring.backend();
                 modelName = wiring.modelName();
             }
@@ -78,7 +83,7 @@ public final class Gateway implements AutoCloseable {
             modelName = config.modelName;
         }
         Vertx vertx = Vertx.vertx(vertxOptions);
-        GatewayServer server = new GatewayServer(vertx, config, backend, metrics, modelName);
+        GatewayServer server = new GatewayServer(vertx, config, backend, metrics, routing.policies(), modelName);
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -93,7 +98,8 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("cannot start the HTTP server on " + config.host + ":" + config.port + ": "
                     + cause.getMessage(), cause);
         }
-        return new Gateway(vertx, server, backend, inference, metrics, modelName, config.tls.enabled, resources);
+        return new Gateway(vertx, server, backend, inference, metrics, routing, modelName, config.tls.enabled,
+                resources);
     }
 
     public int port() {
@@ -116,6 +122,11 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayMetrics metrics() {
         return metrics;
+    }
+
+    /** The routing policy in force and its decisions. */
+    public GatewayRouting routing() {
+        return routing;
     }
 
     public CompletionBackend backend() {

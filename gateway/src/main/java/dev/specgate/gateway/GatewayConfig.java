@@ -1,5 +1,6 @@
 package dev.specgate.gateway;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -30,12 +31,26 @@ public final class GatewayConfig {
     /** Verifier: a GGUF path (started in this JVM on a loopback gRPC port) or comma-separated {@code grpc://}
      *  addresses; null runs draft-only. */
     public String verifier;
-    /** Mode of requests that do not force one: speculative, draft-only or verifier-only. */
-    public String defaultMode = "speculative";
-    /** Draft tokens per speculation round. */
+    /** Shorthand for the built-in routing policy's {@code default_route} (speculative = hybrid, draft-only =
+     *  local, verifier-only = cloud); null = speculative. With a {@link #policy} file the file decides, and a
+     *  default_mode that contradicts its default_route is refused at startup. */
+    public String defaultMode;
+    /** The built-in policy's initial speculation length ({@code k_initial}); also the tokens per call of
+     *  draft-only generation on a remote draft. 1..32. */
     public int k = 4;
-    /** Accepted API keys ({@code Authorization: Bearer KEY}); empty leaves the API open. */
-    public List<String> apiKeys = new ArrayList<>();
+    /** Routing policy file (YAML or JSON, see the routing-policy module), reloaded when it changes; null = the
+     *  built-in policy (the module's defaults with {@link #defaultMode} and {@link #k}). */
+    public String policy;
+    /** Prompt positions whose draft entropy is averaged for routing (the draft's uncertainty about the prompt);
+     *  0 = do not measure (the entropy rules then never fire). */
+    public int entropyWindow = 8;
+    /** Accepted API keys ({@code Authorization: Bearer KEY}), each a plain key (tenant {@code key-N}, N its
+     *  position in the list) or {@code {key: KEY, tenant: NAME}}; empty leaves the API open (tenant
+     *  {@code anonymous}). */
+    public List<ApiKey> apiKeys = new ArrayList<>();
+    /** Keys for {@code /admin/*} ({@code Authorization: Bearer KEY}); none = the admin endpoints refuse every
+     *  request. */
+    public List<String> adminKeys = new ArrayList<>();
     public RateLimit rateLimit = new RateLimit();
     /** Generations running or queued at once; more get 503. */
     public int maxInFlight = 256;
@@ -47,6 +62,30 @@ public final class GatewayConfig {
     public Resilience resilience = new Resilience();
     /** Logs prompts and outputs (debugging only: they may be private). */
     public boolean logPrompts = false;
+
+    /** One API key and the tenant its requests are routed as (routing policy {@code tenants}). */
+    public static final class ApiKey {
+        public String key;
+        /** null = {@code key-N}, N the key's position in {@code api_keys}. */
+        public String tenant;
+
+        public ApiKey() {
+        }
+
+        /** A plain key: in YAML a string instead of an object. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static ApiKey of(String key) {
+            ApiKey apiKey = new ApiKey();
+            apiKey.key = key;
+            return apiKey;
+        }
+
+        public static ApiKey of(String key, String tenant) {
+            ApiKey apiKey = of(key);
+            apiKey.tenant = tenant;
+            return apiKey;
+        }
+    }
 
     /** Requests per second per API key (or per client address when the API is open); 0 = unlimited. */
     public static final class RateLimit {
@@ -90,6 +129,9 @@ public final class GatewayConfig {
     }
 
     public DecodeMode defaultDecodeMode() {
+        if (defaultMode == null) {
+            return DecodeMode.SPECULATIVE;
+        }
         DecodeMode mode = DecodeMode.parse(defaultMode);
         if (mode == null) {
             throw new IllegalArgumentException("default_mode '" + defaultMode

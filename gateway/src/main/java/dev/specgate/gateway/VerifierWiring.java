@@ -10,6 +10,7 @@ import dev.specgate.gateway.backend.VerifierLink;
 import dev.specgate.gateway.decode.GrpcVerifierChannel;
 import dev.specgate.gateway.decode.VerifierChannel;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.routing.GatewayRouting;
 import dev.specgate.verifier.VerifierConfig;
 import dev.specgate.verifier.VerifierEngine;
 import dev.specgate.verifier.VerifierServer;
@@ -34,7 +35,7 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
     /** Where the in-process verifier worker listens: loopback only. */
     private static final String LOOPBACK = "127.0.0.1";
 
-    static VerifierWiring connect(GatewayConfig config, Draft draft, GatewayMetrics metrics,
+    static VerifierWiring connect(GatewayConfig config, Draft draft, GatewayMetrics metrics, GatewayRouting routing,
                                   List<AutoCloseable> resources) throws IOException {
         Duration roundDeadline = Duration.ofMillis(config.resilience.roundTimeoutMs);
         List<VerifierChannel> replicas = new ArrayList<>();
@@ -70,7 +71,7 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
         String name = localName != null ? localName
                 : decoders != null ? decoders.speculative().verifierInfo().getModel() : draft.name();
         CompletionBackend backend = new SpeculativeBackend(draft, link, verifier,
-                config.resilience.maxVerifierSessions, metrics, config.defaultDecodeMode(), config.k);
+                config.resilience.maxVerifierSessions, metrics, routing, config.entropyWindow);
         return new VerifierWiring(backend, name);
     }
 }

@@ -26,7 +26,7 @@ class HttpErrorsTest {
     @BeforeAll
     static void start() throws Exception {
         gateway = TestGateway.start(c -> {
-            c.apiKeys = List.of("sk-other", KEY);
+            c.apiKeys = List.of(GatewayConfig.ApiKey.of("sk-other"), GatewayConfig.ApiKey.of(KEY));
             c.bodyLimitBytes = 16 * 1024;
         });
         url = gateway.baseUrl();

@@ -26,7 +26,7 @@ class OpenAiSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateway.start(c -> c.apiKeys = List.of("sk-test-key"));
+        gateway = TestGateway.start(c -> c.apiKeys = List.of(GatewayConfig.ApiKey.of("sk-test-key")));
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-test-key").maxRetries(0).build();
     }
 

@@ -111,7 +111,7 @@ class RemoteDraftGatewayTest {
                  c.defaultMode = "speculative";
              })) {
             assertEquals(verifierModel.name(), g.modelName());
-            JsonNode spec = Http.post(g.baseUrl() + "/completions", body(g, 48, null, false)).json();
+            JsonNode spec = Http.post(g.baseUrl() + "/completions", body(g, 48, "speculative", false)).json();
             int[] reference = Generator.generate(verifierModel, prompt(), 48, SamplingParams.GREEDY).ids();
             assertEquals(decode(reference), spec.at("/choices/0/text").asText());
             JsonNode report = spec.at("/usage/specgate");
@@ -209,7 +209,7 @@ class RemoteDraftGatewayTest {
             List<Future<Http.Stream>> results = new ArrayList<>();
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < streams; i++) {
-                results.add(clients.submit(() -> readStream(http, g, body(g, maxTokens, null, true), started)));
+                results.add(clients.submit(() -> readStream(http, g, body(g, maxTokens, "speculative", true), started)));
             }
             assertTrue(started.await(60, TimeUnit.SECONDS), "every stream produced a token");
             verifier.shutdown(Duration.ZERO);
@@ -260,7 +260,7 @@ class RemoteDraftGatewayTest {
             assertFalse(ready.json().at("/verifier/reachable").asBoolean(), ready.body());
             assertTrue(ready.json().at("/verifier/configured").asBoolean(), ready.body());
 
-            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 24, null, false)).json();
+            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 24, "speculative", false)).json();
             int[] draftRef = Generator.generate(draftModel, prompt(), 24, SamplingParams.GREEDY).ids();
             assertEquals(decode(draftRef), r.at("/choices/0/text").asText(), r.toString());
             assertEquals("draft-only", r.at("/usage/specgate/mode").asText());
@@ -273,7 +273,7 @@ class RemoteDraftGatewayTest {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 JsonNode spec;
                 while (true) {
-                    spec = Http.post(g.baseUrl() + "/completions", body(g, 24, null, false)).json();
+                    spec = Http.post(g.baseUrl() + "/completions", body(g, 24, "speculative", false)).json();
                     JsonNode report = spec.at("/usage/specgate");
                     if (report.get("mode").asText().equals("speculative") && !report.get("fallback").asBoolean()) {
                         break;

@@ -87,7 +87,7 @@ class SpeculativeGatewayTest {
                  c.verifier = "grpc://127.0.0.1:" + server.port();
                  c.defaultMode = "speculative";
              })) {
-            JsonNode spec = Http.post(g.baseUrl() + "/completions", body(g, 48, null, false)).json();
+            JsonNode spec = Http.post(g.baseUrl() + "/completions", body(g, 48, "speculative", false)).json();
             JsonNode only = Http.post(g.baseUrl() + "/completions", body(g, 48, "verifier-only", false)).json();
             String specText = spec.at("/choices/0/text").asText();
             assertEquals(only.at("/choices/0/text").asText(), specText);
@@ -122,7 +122,7 @@ class SpeculativeGatewayTest {
             List<Future<Http.Stream>> results = new ArrayList<>();
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < streams; i++) {
-                results.add(clients.submit(() -> readStream(http, g, body(g, maxTokens, null, true), started)));
+                results.add(clients.submit(() -> readStream(http, g, body(g, maxTokens, "speculative", true), started)));
             }
             assertTrue(started.await(60, TimeUnit.SECONDS), "every stream produced a token");
             server.shutdown(Duration.ZERO);
@@ -161,7 +161,7 @@ class SpeculativeGatewayTest {
             try (VerifierServer restarted = VerifierServer.start(engine, port)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (true) {
-                    JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 16, null, false)).json();
+                    JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 16, "speculative", false)).json();
                     JsonNode report = r.at("/usage/specgate");
                     if (report.get("mode").asText().equals("speculative") && !report.get("fallback").asBoolean()) {
                         break;

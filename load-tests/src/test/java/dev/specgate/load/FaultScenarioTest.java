@@ -47,7 +47,7 @@ class FaultScenarioTest {
     @EnumSource(Fault.class)
     void noFailedRequestsAndNoLostTokens(Fault fault) throws Exception {
         LoadGenerator load = new LoadGenerator(client, PromptMix.load(TestModels.reference("prompts.txt")), false);
-        Workload workload = Workload.closed(fault.name(), 4, 400, Duration.ofSeconds(9), 64, null);
+        Workload workload = Workload.closed(fault.name(), 4, 400, Duration.ofSeconds(9), 64, "speculative");
         FaultScenario.Result result = FaultScenario.run(bed, load, workload, fault, Duration.ofMillis(1500),
                 Duration.ofMillis(3500), ROUND_TIMEOUT_MS);
         CellSummary s = result.summary();

@@ -2,37 +2,47 @@ package dev.specgate.gateway.backend;
 
 import dev.specgate.engine.tokenizer.Tokenizer;
 import dev.specgate.gateway.CompletionBackend;
-import dev.specgate.gateway.DecodeMode;
 import dev.specgate.gateway.GenerationHandle;
 import dev.specgate.gateway.GenerationListener;
 import dev.specgate.gateway.GenerationRequest;
 import dev.specgate.gateway.SpeculationReport;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.routing.GatewayRouting;
+import dev.specgate.routing.BreakerState;
+import dev.specgate.routing.Decision;
+import dev.specgate.routing.RequestSignals;
+import dev.specgate.routing.SystemSignals;
 
 /**
- * A backend with only the draft model (in-process or remote). Requests that want the verifier (speculative,
- * verifier-only) are answered by the draft with {@code fallback: true}: the gateway answers rather than fails.
+ * A backend with only the draft model (in-process or remote). There is no verifier to reach, so the routing
+ * policy routes every request local ({@code verifier_unreachable}); requests that wanted the verifier (their
+ * hint, their tenant's forced route or the policy's default route needs it) get {@code fallback: true}: the
+ * gateway answers rather than fails.
  */
 public final class DraftOnlyBackend implements CompletionBackend {
+    private static final SystemSignals NO_VERIFIER = new SystemSignals(BreakerState.OPEN, 0, 0);
+
     private final Draft draft;
     private final GatewayMetrics metrics;
-    private final DecodeMode defaultMode;
+    private final GatewayRouting routing;
 
-    public DraftOnlyBackend(Draft draft, GatewayMetrics metrics, DecodeMode defaultMode) {
+    public DraftOnlyBackend(Draft draft, GatewayMetrics metrics, GatewayRouting routing) {
         this.draft = draft;
         this.metrics = metrics;
-        this.defaultMode = defaultMode;
+        this.routing = routing;
     }
 
     @Override
     public GenerationHandle generate(GenerationRequest request, GenerationListener listener) {
-        DecodeMode wanted = request.forcedMode() != null ? request.forcedMode() : defaultMode;
-        boolean fallback = wanted != DecodeMode.DRAFT_ONLY;
+        // The breaker state makes the first rule decide: no entropy pass, nothing blocking here.
+        Decision decision = routing.decide(new RequestSignals(request.tenant(), request.promptIds().length,
+                request.maxTokens(), request.hint(), Double.NaN), NO_VERIFIER);
+        boolean fallback = routing.wanted(request.tenant(), request.hint()).needsVerifier();
         if (fallback) {
             metrics.fallback();
         }
         return draft.generate(request.promptIds(), request.maxTokens(), request.sampling(), listener, metrics,
-                produced -> SpeculationReport.draftOnly(fallback));
+                produced -> SpeculationReport.draftOnly(decision.route(), decision.reason(), fallback));
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.specgate.proto.v1.ReleaseRequest;
 import dev.specgate.proto.v1.ReleaseResponse;
 import dev.specgate.proto.v1.VerifyRequest;
 import dev.specgate.proto.v1.VerifyResponse;
+import dev.specgate.routing.BreakerState;
+import dev.specgate.routing.SystemSignals;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,21 +38,27 @@ import java.util.function.Supplier;
  * The verifier as the gateway trusts it: every round goes through a circuit breaker, a time limit and a retry
  * (rounds are idempotent by round number, so a retried round never applies twice). A round that still fails —
  * or is refused because the breaker is open — fails fast, and the backend continues the generation on the draft.
- * Also feeds the per-round metrics and the current generation's {@link RoundStats}.
+ * Also feeds the per-round metrics, the current generation's {@link RoundStats} and the routing signals
+ * ({@link #signals()}: breaker state, recent round trip, the verifier's reported queue depth), and probes the
+ * verifier while the breaker is half-open.
  */
 public final class ResilientVerifierChannel implements VerifierChannel {
+    /** How soon a half-open probe looks again when the trial calls were taken by rounds. */
+    private static final long PROBE_RETRY_MILLIS = 50;
     private final VerifierChannel delegate;
     private final CircuitBreaker breaker;
     private final TimeLimiter timeLimiter;
     private final Retry retry;
     private final ScheduledExecutorService scheduler;
     private final GatewayMetrics metrics;
+    private final VerifierHealth health;
 
     public ResilientVerifierChannel(VerifierChannel delegate, GatewayConfig.Resilience config,
                                     ScheduledExecutorService scheduler, GatewayMetrics metrics) {
         this.delegate = delegate;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.health = new VerifierHealth(config.openWaitMs);
         this.breaker = CircuitBreaker.of("verifier", CircuitBreakerConfig.custom()
                 .failureRateThreshold(config.failureRateThreshold)
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -72,6 +81,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                 // gRPC waits ever longer (up to minutes) before reconnecting to a dead address; without this the
                 // probe calls would fail fast on the old backoff long after the verifier is back
                 delegate.resetConnectBackoff();
+                probeLater(0);
             }
             metrics.circuitBreakerState(switch (to) {
                 case OPEN, FORCED_OPEN -> GatewayMetrics.BREAKER_OPEN;
@@ -79,6 +89,56 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                 default -> GatewayMetrics.BREAKER_CLOSED;
             });
         });
+    }
+
+    /**
+     * The breaker's trial calls while half-open. The routing policy sends no request to an unreachable verifier
+     * (half-open included), so requests cannot be the trial calls: Info calls are, one after another, until the
+     * breaker has closed (the verifier answers) or opened again (it does not; the next half-open probes anew).
+     */
+    private void probe() {
+        if (breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+            return;
+        }
+        if (!breaker.tryAcquirePermission()) {
+            // The trial calls are taken (by rounds of a generation that started before the breaker opened):
+            // look again shortly in case they do not settle it.
+            probeLater(PROBE_RETRY_MILLIS);
+            return;
+        }
+        long start = System.nanoTime();
+        CompletionStage<ModelInfo> call;
+        try {
+            call = timeLimiter.executeCompletionStage(scheduler, delegate::info);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((info, failure) -> {
+            record(start, failure);
+            probeLater(0);
+        });
+    }
+
+    private void probeLater(long millis) {
+        try {
+            scheduler.schedule(this::probe, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the gateway is closing
+        }
+    }
+
+    /** The breaker as the routing policy sees it: only CLOSED counts as reachable. */
+    public BreakerState breakerState() {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+            default -> BreakerState.CLOSED;
+        };
+    }
+
+    /** Breaker state, recent round trip and reported queue depth, for routing. */
+    public SystemSignals signals() {
+        return health.signals(breakerState());
     }
 
     /** False while the breaker is open (the verifier failed recently and is not being called). */
@@ -98,7 +158,9 @@ public final class ResilientVerifierChannel implements VerifierChannel {
         Supplier<CompletionStage<VerifyResponse>> guarded = Retry.decorateCompletionStage(retry, scheduler,
                 () -> attempt(request));
         return guarded.get().toCompletableFuture().thenApply(response -> {
-            metrics.round(request.getDraftTokensCount(), response.getAccepted(), System.nanoTime() - start);
+            long nanos = System.nanoTime() - start;
+            metrics.round(request.getDraftTokensCount(), response.getAccepted(), nanos);
+            health.round(nanos, response.getQueueDepth());
             if (stats != null) {
                 stats.round(request.getDraftTokensCount(), response.getAccepted());
             }

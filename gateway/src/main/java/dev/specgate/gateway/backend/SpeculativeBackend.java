@@ -7,10 +7,16 @@ import dev.specgate.gateway.DecodeMode;
 import dev.specgate.gateway.GenerationHandle;
 import dev.specgate.gateway.GenerationListener;
 import dev.specgate.gateway.GenerationRequest;
+import dev.specgate.gateway.KSummary;
 import dev.specgate.gateway.SpeculationReport;
 import dev.specgate.gateway.decode.DecodeRequest;
+import dev.specgate.gateway.decode.SpeculationLength;
 import dev.specgate.gateway.decode.SpeculativeDecoder;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.routing.AdaptiveSpeculation;
+import dev.specgate.gateway.routing.GatewayRouting;
+import dev.specgate.routing.Decision;
+import dev.specgate.routing.Route;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 
@@ -18,16 +24,19 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongFunction;
 
 /**
- * Speculative and verifier-only generation through the decode package, with the draft as the safety net.
+ * Routed generation: each request gets a routing decision, then runs draft-only (local), speculative (hybrid,
+ * with adaptive k) or verifier-only (cloud) through the decode package, with the draft as the safety net.
  *
- * <p>Each generation runs the decode loop on a virtual thread of its own. Tokens reach the listener as the
- * verifier commits them. If the verifier fails (round timeout, breaker open, connection lost) the loop throws;
- * the committed tokens are exactly those already delivered, so the generation continues draft-only from the
- * last committed token: no error, nothing lost or repeated, {@code fallback: true} in the report. A bulkhead
- * bounds the generations using the verifier at once; past it, requests run draft-only. Until the verifier has
- * answered at all (it was down when the gateway started; see {@link VerifierLink}) every request runs draft-only.
+ * <p>Each generation runs on a virtual thread of its own: routing (which may read the prompt on the draft for
+ * the entropy signal) and the decode loop. Tokens reach the listener as the verifier commits them. If the
+ * verifier fails (round timeout, breaker open, connection lost) the loop throws; the committed tokens are exactly
+ * those already delivered, so the generation continues draft-only from the last committed token: no error,
+ * nothing lost or repeated, {@code fallback: true} in the report. A bulkhead bounds the generations using the
+ * verifier at once; past it, requests run draft-only. Until the verifier has answered at all (it was down when
+ * the gateway started; see {@link VerifierLink}) its breaker is held open, so every request routes local.
  */
 public final class SpeculativeBackend implements CompletionBackend {
     private static final System.Logger LOG = System.getLogger(SpeculativeBackend.class.getName());
@@ -38,63 +47,119 @@ public final class SpeculativeBackend implements CompletionBackend {
     private final ResilientVerifierChannel verifier;
     private final Bulkhead sessions;
     private final GatewayMetrics metrics;
-    private final DecodeMode defaultMode;
-    private final int k;
+    private final GatewayRouting routing;
+    private final RouteSelector selector;
 
     public SpeculativeBackend(Draft draft, VerifierLink link, ResilientVerifierChannel verifier, int maxSessions,
-                              GatewayMetrics metrics, DecodeMode defaultMode, int k) {
+                              GatewayMetrics metrics, GatewayRouting routing, int entropyWindow) {
         this.draft = draft;
         this.link = link;
         this.verifier = verifier;
         this.sessions = Bulkhead.of("verifier-sessions", BulkheadConfig.custom()
                 .maxConcurrentCalls(maxSessions).maxWaitDuration(Duration.ZERO).build());
         this.metrics = metrics;
-        this.defaultMode = defaultMode;
-        this.k = k;
+        this.routing = routing;
+        this.selector = new RouteSelector(routing, new DraftEntropyProbe(draft.channel(), entropyWindow));
     }
 
     @Override
     public GenerationHandle generate(GenerationRequest request, GenerationListener listener) {
-        DecodeMode mode = request.forcedMode() != null ? request.forcedMode() : defaultMode;
-        if (mode == DecodeMode.DRAFT_ONLY) {
-            return draftOnly(request.promptIds(), request.maxTokens(), request, listener,
-                    produced -> SpeculationReport.draftOnly(false));
-        }
-        VerifierLink.Decoders decoders = link.current();
-        if (decoders == null || !sessions.tryAcquirePermission()) {
-            metrics.fallback();
-            return draftOnly(request.promptIds(), request.maxTokens(), request, listener,
-                    produced -> SpeculationReport.draftOnly(true));
-        }
-        VerifiedGeneration generation = new VerifiedGeneration(request, listener, mode, decoders);
+        RoutedGeneration generation = new RoutedGeneration(request, listener);
         decodeThreads.execute(generation::run);
         return generation;
     }
 
     private GenerationHandle draftOnly(int[] prefix, int maxTokens, GenerationRequest request,
-                                       GenerationListener listener,
-                                       java.util.function.LongFunction<SpeculationReport> report) {
+                                       GenerationListener listener, LongFunction<SpeculationReport> report) {
         return draft.generate(prefix, maxTokens, request.sampling(), listener, metrics, report);
+    }
+
+    /** One request from its routing decision to its end; cancellable at any point. */
+    private final class RoutedGeneration implements GenerationHandle {
+        private final GenerationRequest request;
+        private final GenerationListener listener;
+        private volatile boolean cancelled;
+        private volatile GenerationHandle current;
+
+        RoutedGeneration(GenerationRequest request, GenerationListener listener) {
+            this.request = request;
+            this.listener = listener;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            GenerationHandle c = current;
+            if (c != null) {
+                c.cancel();
+            }
+        }
+
+        private void hand(GenerationHandle handle) {
+            current = handle;
+            if (cancelled) {
+                handle.cancel();
+            }
+        }
+
+        void run() {
+            RouteSelector.Routed routed;
+            try {
+                routed = selector.route(request, verifier.signals());
+            } catch (RuntimeException e) {
+                listener.onError(e);
+                return;
+            }
+            Decision decision = routed.decision();
+            VerifierLink.Decoders decoders = link.current();
+            if (decision.route() == Route.LOCAL) {
+                selector.releaseDraftSession(routed);
+                if (routed.fallback()) {
+                    metrics.fallback();
+                }
+                hand(draftOnly(request.promptIds(), request.maxTokens(), request, listener,
+                        produced -> SpeculationReport.draftOnly(decision.route(), decision.reason(), routed.fallback())));
+            } else if (decoders == null || !sessions.tryAcquirePermission()) {
+                selector.releaseDraftSession(routed);
+                metrics.fallback();
+                hand(draftOnly(request.promptIds(), request.maxTokens(), request, listener,
+                        produced -> SpeculationReport.draftOnly(decision.route(), decision.reason(), true)));
+            } else {
+                if (decision.route() == Route.CLOUD) {
+                    selector.releaseDraftSession(routed);
+                }
+                VerifiedGeneration generation = new VerifiedGeneration(request, listener, decision, decoders,
+                        routed.sessionId());
+                hand(generation);
+                generation.run();
+            }
+        }
     }
 
     /** One generation through the verifier, which may hand over to the draft half-way. */
     private final class VerifiedGeneration implements GenerationHandle {
         private final GenerationRequest request;
         private final GenerationListener listener;
+        private final Decision decision;
         private final DecodeMode mode;
         private final VerifierLink.Decoders decoders;
+        private final String sessionId;
+        private final AdaptiveSpeculation speculation;
         private final RoundStats stats = new RoundStats();
         private int[] committed = new int[0];
         private volatile boolean cancelled;
         private volatile GenerationHandle fallback;
         private Thread runner;
 
-        VerifiedGeneration(GenerationRequest request, GenerationListener listener, DecodeMode mode,
-                           VerifierLink.Decoders decoders) {
+        VerifiedGeneration(GenerationRequest request, GenerationListener listener, Decision decision,
+                           VerifierLink.Decoders decoders, String sessionId) {
             this.request = request;
             this.listener = listener;
-            this.mode = mode;
+            this.decision = decision;
+            this.mode = DecodeMode.of(decision.route());
             this.decoders = decoders;
+            this.sessionId = sessionId;
+            this.speculation = mode == DecodeMode.SPECULATIVE ? routing.speculation(request.tenant(), decision) : null;
         }
 
         @Override
@@ -113,8 +178,10 @@ public final class SpeculativeBackend implements CompletionBackend {
             try {
                 SpeculativeDecoder decoder = mode == DecodeMode.VERIFIER_ONLY ? decoders.verifierOnly()
                         : decoders.speculative();
+                int kMax = Math.max(1, decision.kBounds().max());
+                SpeculationLength lengths = speculation != null ? speculation : SpeculationLength.fixed(kMax);
                 decoder.generate(new DecodeRequest(request.promptIds(), request.maxTokens(),
-                        SamplingParamsProto.toProto(request.sampling()), k), this::commit);
+                        SamplingParamsProto.toProto(request.sampling()), kMax, lengths, sessionId), this::commit);
             } catch (Cancelled c) {
                 // the client is gone or a stop sequence matched: report what was done
             } catch (RuntimeException | Error e) {
@@ -168,8 +235,9 @@ public final class SpeculativeBackend implements CompletionBackend {
         }
 
         private SpeculationReport report(DecodeMode endMode, boolean fellBack) {
-            return new SpeculationReport(endMode, stats.rounds.get(), stats.drafted.get(), stats.accepted.get(),
-                    fellBack);
+            KSummary k = speculation != null ? speculation.summary() : KSummary.NONE;
+            return new SpeculationReport(endMode, decision.route(), decision.reason(), stats.rounds.get(),
+                    stats.drafted.get(), stats.accepted.get(), k, fellBack);
         }
     }
 

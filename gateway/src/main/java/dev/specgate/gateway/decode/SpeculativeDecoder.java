@@ -26,6 +26,9 @@ import java.util.concurrent.TimeoutException;
  * verifier's token). If either answers NOT_FOUND (evicted, expired, restarted), that side gets the same round again
  * with offset 0 and the full prefix; round numbers make retries idempotent, so nothing is lost or duplicated.
  *
+ * <p>Each round drafts as many tokens as the request's {@link SpeculationLength} chooses (0 makes the round a
+ * verifier-only step) and tells it what the round measured; the output is the verifier's whatever it chooses.
+ *
  * <p>Blocking: {@link #generate} runs on the caller's thread (a virtual thread per request in the gateway) and waits on
  * each round's futures. No HTTP, no fallback: the gateway adds those around this loop. Thread-safe: any number of
  * generations may run at once on one decoder.
@@ -72,7 +75,7 @@ public final class SpeculativeDecoder {
     }
 
     public DecodeResult generate(DecodeRequest request, TokenSink sink) {
-        String sessionId = UUID.randomUUID().toString();
+        String sessionId = request.sessionId() != null ? request.sessionId() : UUID.randomUUID().toString();
         try {
             return draft == null ? generateVerifierOnly(sessionId, request, sink)
                     : new Run(sessionId, request, sink).run();
@@ -129,7 +132,10 @@ public final class SpeculativeDecoder {
                 round++;
                 int before = length;
                 // Room for k drafts plus the verifier's token; the draft holds k-1 of its own tokens in its cache.
-                int k = Math.min(kMax, Math.min(limit - before - 1, draftInfo.getContextLength() - before + 1));
+                int wanted = Math.max(0, Math.min(kMax, request.speculation().next()));
+                int k = Math.min(wanted, Math.min(limit - before - 1, draftInfo.getContextLength() - before + 1));
+                long draftBefore = draftNanos;
+                long verifyBefore = verifyNanos;
                 ProposeResponse proposal = k > 0 ? propose(before, k) : ProposeResponse.getDefaultInstance();
                 if (proposal.getTokensCount() > k || proposal.getProbsCount() != proposal.getTokensCount()) {
                     throw Status.INTERNAL.withDescription("draft proposed " + proposal.getTokensCount() + " tokens with "
@@ -146,6 +152,9 @@ public final class SpeculativeDecoder {
                 }
                 verifierKnown = before;
                 count(proposal.getTokensCount(), a);
+                request.speculation().observe(new RoundMeasurement(proposal.getTokensCount(), a,
+                        (draftNanos - draftBefore) / 1000, verdict.getQueueMicros() + verdict.getComputeMicros(),
+                        (verifyNanos - verifyBefore) / 1000));
 
                 int[] batch = new int[a + 1];
                 for (int i = 0; i < a; i++) {

@@ -26,6 +26,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(401, "invalid_request_error", null, "invalid_api_key", message);
     }
 
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "invalid_request_error", null, "forbidden", message);
+    }
+
     public static ApiException modelNotFound(String model) {
         return new ApiException(404, "invalid_request_error", "model", "model_not_found",
                 "The model '" + model + "' does not exist");

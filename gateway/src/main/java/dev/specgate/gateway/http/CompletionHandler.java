@@ -17,9 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loop, start the generation, and let a {@link CompletionExchange} write the answer.
  */
 final class CompletionHandler {
-    /** Header that forces the decode mode of one request (the body field {@code specgate_mode} wins). */
-    static final String MODE_HEADER = "X-Specgate-Mode";
-
     private final Vertx vertx;
     private final CompletionBackend backend;
     private final RequestParser parser;
@@ -53,11 +50,12 @@ final class CompletionHandler {
             }
         };
         byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
-        String modeHeader = ctx.request().getHeader(MODE_HEADER);
-        String tenant = ctx.get(ApiKeyAuth.TENANT, "anonymous");
+        String routeHeader = ctx.request().getHeader(RouteHints.ROUTE_HEADER);
+        String modeHeader = ctx.request().getHeader(RouteHints.MODE_HEADER);
+        String tenant = ctx.get(ApiKeyAuth.TENANT, ApiKeyAuth.ANONYMOUS);
         Context context = vertx.getOrCreateContext();
         // Tokenizing a large prompt is real work: keep it off the event loop.
-        vertx.executeBlocking(() -> parser.parse(body, chat, modeHeader), false)
+        vertx.executeBlocking(() -> parser.parse(body, chat, routeHeader, modeHeader), false)
                 .onSuccess(params -> start(ctx, context, params, tenant, startNanos, release))
                 .onFailure(failure -> {
                     release.run();
@@ -69,11 +67,12 @@ final class CompletionHandler {
     private void start(RoutingContext ctx, Context context, CompletionParams params, String tenant, long startNanos,
                        Runnable release) {
         String id = (params.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
-        DecodeMode wanted = params.forcedMode() != null ? params.forcedMode() : defaultMode;
+        // The metrics label of a request that fails before it is routed: the mode it asked for, else the default.
+        DecodeMode wanted = params.hint().route().map(DecodeMode::of).orElse(defaultMode);
         CompletionExchange exchange = new CompletionExchange(context, ctx.response(), params, backend.tokenizer(),
                 metrics, id, startNanos, wanted.wireName(), logText, release);
         GenerationRequest request = new GenerationRequest(id, params.promptIds(), params.maxTokens(),
-                params.sampling(), params.forcedMode(), tenant);
+                params.sampling(), params.hint(), tenant);
         GenerationHandle handle;
         try {
             handle = backend.generate(request, exchange);

@@ -1,7 +1,7 @@
 package dev.specgate.gateway.http;
 
 import dev.specgate.engine.sampling.SamplingParams;
-import dev.specgate.gateway.DecodeMode;
+import dev.specgate.routing.RouteHint;
 
 import java.util.List;
 
@@ -16,8 +16,8 @@ import java.util.List;
  * @param stops        stop sequences (possibly empty)
  * @param stream       answer as server-sent events
  * @param includeUsage streaming: send a last chunk with usage
- * @param forcedMode   mode asked for by header or body, or null
+ * @param hint         route asked for by body or header ({@link RouteHints}), {@code AUTO} when none
  */
 record CompletionParams(boolean chat, String model, int[] promptIds, int maxTokens, SamplingParams sampling,
-                        List<String> stops, boolean stream, boolean includeUsage, DecodeMode forcedMode) {
+                        List<String> stops, boolean stream, boolean includeUsage, RouteHint hint) {
 }

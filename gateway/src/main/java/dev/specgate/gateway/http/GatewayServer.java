@@ -6,6 +6,7 @@ import dev.specgate.gateway.CompletionBackend;
 import dev.specgate.gateway.GatewayConfig;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import dev.specgate.gateway.text.ChatTemplate;
+import dev.specgate.routing.config.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -27,19 +28,22 @@ public final class GatewayServer {
     private final GatewayConfig config;
     private final CompletionBackend backend;
     private final GatewayMetrics metrics;
+    private final PolicyStore policies;
     private final Set<String> modelNames;
     private final long created = System.currentTimeMillis() / 1000;
     private HttpServer server;
 
     /**
+     * @param policies  the routing policy in force, read and replaced through {@code /admin/policy}
      * @param modelName the name clients use in {@code model}; also listed by {@code /v1/models}
      */
     public GatewayServer(Vertx vertx, GatewayConfig config, CompletionBackend backend, GatewayMetrics metrics,
-                         String modelName) {
+                         PolicyStore policies, String modelName) {
         this.vertx = vertx;
         this.config = config;
         this.backend = backend;
         this.metrics = metrics;
+        this.policies = policies;
         this.modelNames = new LinkedHashSet<>(Set.of(modelName));
     }
 
@@ -81,6 +85,11 @@ public final class GatewayServer {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes);
         router.post("/v1/completions").handler(body).handler(ctx -> completions.handle(ctx, false));
         router.post("/v1/chat/completions").handler(body).handler(ctx -> completions.handle(ctx, true));
+
+        AdminPolicyHandler admin = new AdminPolicyHandler(vertx, policies);
+        router.route("/admin/*").handler(new AdminKeyAuth(config.adminKeys));
+        router.get("/admin/policy").handler(admin::get);
+        router.put("/admin/policy").handler(body).handler(admin::put);
 
         router.route().failureHandler(ctx -> ErrorResponses.routerFailure(ctx, config.bodyLimitBytes));
         for (int status : new int[] {400, 404, 405, 413, 500}) {

@@ -77,9 +77,17 @@ final class OpenAiShapes {
     static ObjectNode specgate(SpeculationReport report) {
         ObjectNode node = Json.object();
         node.put("mode", report.mode().wireName());
+        node.put("route", report.route().label());
+        node.put("reason", report.reason().label());
+        node.put("rounds", report.rounds());
         node.put("drafted_tokens", report.draftedTokens());
         node.put("accepted_tokens", report.acceptedTokens());
         node.put("mean_acceptance_length", report.meanAcceptanceLength());
+        ObjectNode k = node.putObject("k");
+        k.put("mean", report.k().mean());
+        k.put("min", report.k().min());
+        k.put("max", report.k().max());
+        k.put("changes", report.k().changes());
         node.put("fallback", report.fallback());
         return node;
     }

@@ -6,8 +6,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per tenant: {@code requestsPerSecond} refill, {@code burst} capacity. Over the limit a request
- * gets 429 with {@code Retry-After} (whole seconds until a token is back). Off when the rate is 0.
+ * A token bucket per client (API key, or address on an open API): {@code requestsPerSecond} refill,
+ * {@code burst} capacity. Over the limit a request gets 429 with {@code Retry-After} (whole seconds until a token
+ * is back). Off when the rate is 0.
  */
 final class RateLimiter implements Handler<RoutingContext> {
     private final double ratePerNano;
@@ -25,8 +26,8 @@ final class RateLimiter implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        String tenant = ctx.get(ApiKeyAuth.TENANT, "anonymous");
-        long waitNanos = buckets.computeIfAbsent(tenant, t -> new Bucket(burst)).take(System.nanoTime());
+        String client = ctx.get(ApiKeyAuth.CLIENT, ApiKeyAuth.ANONYMOUS);
+        long waitNanos = buckets.computeIfAbsent(client, t -> new Bucket(burst)).take(System.nanoTime());
         if (waitNanos > 0) {
             long seconds = Math.max(1, (long) Math.ceil(waitNanos / 1e9));
             ctx.response().putHeader("Retry-After", Long.toString(seconds));

@@ -3,9 +3,9 @@ package dev.specgate.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.specgate.engine.sampling.SamplingParams;
 import dev.specgate.engine.tokenizer.Tokenizer;
-import dev.specgate.gateway.DecodeMode;
 import dev.specgate.gateway.text.ChatMessage;
 import dev.specgate.gateway.text.ChatTemplate;
+import dev.specgate.routing.RouteHint;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class RequestParser {
         this.contextLength = contextLength;
     }
 
-    CompletionParams parse(byte[] body, boolean chat, String modeHeader) {
+    CompletionParams parse(byte[] body, boolean chat, String routeHeader, String modeHeader) {
         JsonNode root = readJson(body);
         String model = requireText(root, "model");
         if (!modelNames.contains(model)) {
@@ -71,7 +71,7 @@ final class RequestParser {
         SamplingParams sampling = new SamplingParams(temperature, topK, topP, 0f, 1f, seed);
 
         List<String> stops = stops(root.get("stop"));
-        DecodeMode mode = mode(root, modeHeader);
+        RouteHint hint = RouteHints.read(root, routeHeader, modeHeader);
 
         int[] promptIds = chat ? chatPrompt(root) : completionPrompt(root);
         String promptParam = chat ? "messages" : "prompt";
@@ -86,7 +86,7 @@ final class RequestParser {
         int room = contextLength - promptIds.length;
         int maxTokens = maxTokens(root, chat, room);
         return new CompletionParams(chat, model, promptIds, Math.min(maxTokens, room), sampling, stops, stream,
-                includeUsage, mode);
+                includeUsage, hint);
     }
 
     private static JsonNode readJson(byte[] body) {
@@ -229,20 +229,6 @@ final class RequestParser {
             return stops;
         }
         throw ApiException.invalid("stop", "stop must be a string or a list of at most " + MAX_STOPS + " strings");
-    }
-
-    private static DecodeMode mode(JsonNode root, String header) {
-        String param = root.hasNonNull("specgate_mode") ? "specgate_mode" : null;
-        String text = param != null ? root.get(param).asText() : header;
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        DecodeMode mode = DecodeMode.parse(text);
-        if (mode == null) {
-            throw ApiException.invalid(param != null ? param : "X-Specgate-Mode",
-                    "Mode '" + text + "' is not one of speculative, draft-only, verifier-only");
-        }
-        return mode;
     }
 
     private static boolean allInts(JsonNode array) {

@@ -51,6 +51,12 @@ public final class GatewayMetrics {
             .help("Verifier circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
     private final Counter fallbacks = Counter.builder().name("specgate_fallbacks")
             .help("Generations that continued on the draft alone because the verifier failed").register(registry);
+    private final Counter decisions = Counter.builder().name("specgate_decisions")
+            .help("Routing decisions by route (local, hybrid, cloud) and reason").labelNames("route", "reason")
+            .register(registry);
+    private final Histogram speculationK = Histogram.builder().name("specgate_speculation_k")
+            .help("Speculation length k chosen by adaptive k, one observation per round (0 = no draft tokens)")
+            .classicUpperBounds(0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32).register(registry);
 
     public void request(String mode, int status) {
         requests.labelValues(mode, Integer.toString(status)).inc();
@@ -88,6 +94,16 @@ public final class GatewayMetrics {
 
     public void fallback() {
         fallbacks.inc();
+    }
+
+    /** One routing decision ({@code route} and {@code reason} are the routing-policy labels). */
+    public void decision(String route, String reason) {
+        decisions.labelValues(route, reason).inc();
+    }
+
+    /** The k chosen for one speculation round. */
+    public void speculationK(int k) {
+        speculationK.observe(k);
     }
 
     public String contentType() {

@@ -80,6 +80,48 @@ class GreedyEquivalenceTest {
     }
 
     @Test
+    void kChangingEveryRoundIncludingZeroGivesTheSameOutput() {
+        try (DraftEngine draft = new DraftEngine(draftModel);
+             VerifierEngine verifier = new VerifierEngine(verifierModel, VerifierConfig.defaults())) {
+            SpeculativeDecoder decoder = SpeculativeDecoder.create(new InProcessDraftChannel(draft),
+                    new InProcessVerifierChannel(verifier));
+            int[] script = {0, 3, 1, 8, 0, 0, 2, 5, 7, 0, 1};
+            for (int i = 0; i < refs.size(); i++) {
+                List<Integer> chosen = new ArrayList<>();
+                List<RoundMeasurement> measured = new ArrayList<>();
+                SpeculationLength scripted = new SpeculationLength() {
+                    @Override
+                    public int next() {
+                        int k = script[chosen.size() % script.length];
+                        chosen.add(k);
+                        return k;
+                    }
+
+                    @Override
+                    public void observe(RoundMeasurement round) {
+                        measured.add(round);
+                    }
+                };
+                DecodeResult r = decoder.generate(new DecodeRequest(refs.get(i).promptIds(), MAX_TOKENS, GREEDY, 8,
+                        scripted, null));
+                assertArrayEquals(baseline.get(i), r.ids(), "scripted k, prompt '" + refs.get(i).prompt() + "'");
+                assertEquals(r.rounds(), measured.size(), "one observation per round");
+                assertEquals(r.draftedTokens(), measured.stream().mapToLong(RoundMeasurement::drafted).sum());
+                assertEquals(r.acceptedTokens(), measured.stream().mapToLong(RoundMeasurement::accepted).sum());
+                for (int round = 0; round < measured.size(); round++) {
+                    RoundMeasurement m = measured.get(round);
+                    assertTrue(m.drafted() <= chosen.get(round), "round " + round + " drafted at most its k");
+                    assertTrue(m.verifyWallMicros() >= 0 && m.verifierMicros() >= 0 && m.draftMicros() >= 0);
+                    if (chosen.get(round) == 0) {
+                        assertEquals(0, m.drafted(), "k = 0 is a verifier-only step");
+                    }
+                }
+            }
+            assertEquals(0, draft.sessionCount(), "sessions are released at the end");
+        }
+    }
+
+    @Test
     void sixteenConcurrentSessionsShareOneVerifier() throws Exception {
         try (DraftEngine draft = new DraftEngine(draftModel);
              VerifierEngine verifier = new VerifierEngine(verifierModel, VerifierConfig.defaults());
