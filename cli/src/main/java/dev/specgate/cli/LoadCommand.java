@@ -1,6 +1,7 @@
 package dev.specgate.cli;
 
 import dev.specgate.engine.ModelFiles;
+import dev.specgate.load.AdaptiveKSweep;
 import dev.specgate.load.CellSummary;
 import dev.specgate.load.Comparison;
 import dev.specgate.load.Fault;
@@ -75,7 +76,28 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--scenarios", description = "Run the fault-injection scenarios on an in-process system")
     boolean scenarios;
 
-    @Option(names = "--rtts", defaultValue = "0,20,80", split = ",", description = "--compare: emulated RTTs in ms")
+    @Option(names = "--adaptive-k", description = "Benchmark adaptive k against every fixed k on an in-process system")
+    boolean adaptiveK;
+
+    @Option(names = "--k-max", defaultValue = "8", description = "--adaptive-k: largest k swept (default ${DEFAULT-VALUE})")
+    int kMax;
+
+    @Option(names = "--sweep-prompts", defaultValue = "4",
+            description = "--adaptive-k: prompts per setting and pass (default ${DEFAULT-VALUE})")
+    int sweepPrompts;
+
+    @Option(names = "--passes", defaultValue = "2", description = "--adaptive-k: interleaved passes (default ${DEFAULT-VALUE})")
+    int passes;
+
+    @Option(names = "--low-acceptance-temperature", defaultValue = "3.0",
+            description = "--adaptive-k: the draft's temperature in the low-acceptance run (default ${DEFAULT-VALUE})")
+    double lowAcceptanceTemperature;
+
+    @Option(names = "--low-acceptance-rtts", defaultValue = "20", split = ",",
+            description = "--adaptive-k: RTTs of the low-acceptance run in ms (default ${DEFAULT-VALUE})")
+    List<Long> lowAcceptanceRtts;
+
+    @Option(names = "--rtts", defaultValue = "0,20,80", split = ",", description = "--compare, --adaptive-k: emulated RTTs in ms")
     List<Long> rtts;
 
     @Option(names = "--concurrency", defaultValue = "1,8,32", split = ",", description = "--compare: streams per cell")
@@ -108,6 +130,9 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PromptMix.load(prompts); // fail early on a missing file
+        if (adaptiveK) {
+            return adaptiveKSweep();
+        }
         if (compare || scenarios) {
             return selfContained();
         }
@@ -178,6 +203,30 @@ final class LoadCommand implements Callable<Integer> {
         }
         write(new Report(title, commandLine(), groups, results, headlines, notes));
         return status;
+    }
+
+    /** The adaptive-k benchmark: the shared pair as it is, then with a draft made poor by a high temperature. */
+    private int adaptiveKSweep() throws Exception {
+        String draftPath = ModelFiles.resolve(draft).toString();
+        String verifierPath = ModelFiles.resolve(verifier).toString();
+        StringBuilder md = new StringBuilder("# Adaptive k against every fixed k\n\n`" + commandLine() + "`\n\n");
+        boolean ok = true;
+        for (Double temperature : java.util.Arrays.asList(null, lowAcceptanceTemperature)) {
+            List<Long> sweepRtts = temperature == null ? rtts : lowAcceptanceRtts;
+            String run = temperature == null ? "draft as requested (greedy)" : "draft at temperature " + temperature;
+            System.err.println("specgate load --adaptive-k: " + run);
+            try (Testbed bed = Testbed.start(draftPath, verifierPath, AdaptiveKSweep.configure(temperature));
+                 StreamingClient client = new StreamingClient(bed.baseUrl(), Duration.ofMinutes(5))) {
+                List<AdaptiveKSweep.RttResult> results = AdaptiveKSweep.run(bed, client, promptMix(),
+                        new AdaptiveKSweep.Options(sweepRtts, kMax, maxTokens, sweepPrompts, passes), System.err);
+                md.append(AdaptiveKSweep.markdown(run, results));
+                ok &= results.stream().allMatch(r -> r.cells().stream().allMatch(c -> c.errors() == 0));
+            }
+        }
+        java.nio.file.Files.createDirectories(out);
+        java.nio.file.Files.writeString(out.resolve("adaptive-k.md"), md);
+        System.err.println("specgate load: adaptive-k report in " + out.toAbsolutePath().resolve("adaptive-k.md"));
+        return ok ? 0 : 1;
     }
 
     private PromptMix promptMix() {

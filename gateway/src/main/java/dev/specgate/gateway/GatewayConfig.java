@@ -44,6 +44,10 @@ public final class GatewayConfig {
     /** Prompt positions whose draft entropy is averaged for routing (the draft's uncertainty about the prompt);
      *  0 = do not measure (the entropy rules then never fire). */
     public int entropyWindow = 8;
+    /** Temperature the draft proposes at in speculative rounds instead of the request's; null = the request's. An
+     * experiment knob (e.g. to see adaptive k switch speculation off when acceptance is low): the output stays
+     * exactly the verifier's, only acceptance changes. */
+    public Double draftTemperature;
     /** Accepted API keys ({@code Authorization: Bearer KEY}), each a plain key (tenant {@code key-N}, N its
      *  position in the list) or {@code {key: KEY, tenant: NAME}}; empty leaves the API open (tenant
      *  {@code anonymous}). */

@@ -71,7 +71,7 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
         String name = localName != null ? localName
                 : decoders != null ? decoders.speculative().verifierInfo().getModel() : draft.name();
         CompletionBackend backend = new SpeculativeBackend(draft, link, verifier,
-                config.resilience.maxVerifierSessions, metrics, routing, config.entropyWindow);
+                config.resilience.maxVerifierSessions, metrics, routing, config.entropyWindow, config.draftTemperature);
         return new VerifierWiring(backend, name);
     }
 }

@@ -1,5 +1,6 @@
 package dev.specgate.load;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,14 @@ import java.util.function.Supplier;
  * (most concurrent streams whose p95 inter-token latency meets a target) in each mode.
  */
 public final class Comparison {
-    /** The gateway has no adaptive routing mode yet: these are the modes it offers. */
-    public static final List<String> MODES = List.of("verifier-only", "speculative");
+    /**
+     * The compared modes, as the request's route hint: verifier-only; speculative with the classic fixed k
+     * ({@link #FIXED_K}); and {@code auto}, adaptive routing: the routing policy (its defaults) picks each request's
+     * route and, when it speculates, k every round.
+     */
+    public static final List<String> MODES = List.of("verifier-only", "speculative", "auto");
+    /** k of the speculative cells. */
+    public static final int FIXED_K = 4;
 
     public record Options(List<Long> rttsMs, List<Integer> concurrencies, List<Integer> capacityConcurrencies,
                           long capacityRttMs, Duration cellDuration, int maxTokens, double itlTargetMs,
@@ -28,7 +35,8 @@ public final class Comparison {
     }
 
     public static Report run(Testbed bed, StreamingClient client, Supplier<PromptMix> prompts, Options o,
-                             String command, boolean progress, PrintStream log) throws InterruptedException {
+                             String command, boolean progress, PrintStream log)
+            throws InterruptedException, IOException {
         long runStart = System.nanoTime();
         warmUp(client, prompts.get(), o.maxTokens(), o.warmUpPerMode(), runStart);
         List<RunGroup> groups = new ArrayList<>();
@@ -44,6 +52,7 @@ public final class Comparison {
                 modes.add("draft-only"); // never talks to the verifier: one RTT is enough
             }
             for (String mode : modes) {
+                bed.putPolicy(policyFor(mode));
                 for (int users : concurrencies) {
                     String label = mode + " c" + users + " rtt" + rtt;
                     // Enough requests that the time bound ends the cell, not the count.
@@ -61,8 +70,14 @@ public final class Comparison {
             }
         }
         bed.network().rtt(0);
-        return new Report("specgate comparison: verifier-only vs speculative", command, groups, List.of(),
+        bed.putPolicy(policyFor("auto"));
+        return new Report("specgate comparison: verifier-only vs speculative vs adaptive routing", command, groups, List.of(),
                 headlines(groups, o), notes(o));
+    }
+
+    /** Speculative cells speculate with a fixed k; every other mode runs under the policy's defaults. */
+    private static String policyFor(String mode) {
+        return mode.equals("speculative") ? AdaptiveKSweep.speculationPolicy(FIXED_K, FIXED_K, FIXED_K) : "{}";
     }
 
     /**
@@ -75,7 +90,7 @@ public final class Comparison {
         if (each.isZero()) {
             return;
         }
-        for (String mode : List.of("verifier-only", "speculative", "draft-only")) {
+        for (String mode : List.of("verifier-only", "speculative", "auto", "draft-only")) {
             new LoadGenerator(client, prompts, false).run(Workload.closed("warm-up " + mode, 4, 400,
                     each, maxTokens, mode), runStart);
         }
@@ -85,13 +100,15 @@ public final class Comparison {
         Map<String, Object> h = new LinkedHashMap<>();
         for (long rtt : o.rttsMs()) {
             for (int c : o.concurrencies()) {
-                CellSummary spec = find(groups, "speculative", c, rtt);
                 CellSummary only = find(groups, "verifier-only", c, rtt);
-                if (spec != null && only != null) {
-                    h.put(String.format(Locale.ROOT, "per-stream speedup, speculative / verifier-only, %d streams, "
-                            + "RTT %d ms", c, rtt), round(spec.streamTokensPerSecond() / only.streamTokensPerSecond())
-                            + "x (" + round(spec.streamTokensPerSecond()) + " vs " + round(only.streamTokensPerSecond())
-                            + " tok/s)");
+                for (String mode : List.of("speculative", "auto")) {
+                    CellSummary m = find(groups, mode, c, rtt);
+                    if (m != null && only != null) {
+                        h.put(String.format(Locale.ROOT, "per-stream speedup, %s / verifier-only, %d streams, "
+                                + "RTT %d ms", mode, c, rtt), round(m.streamTokensPerSecond()
+                                / only.streamTokensPerSecond()) + "x (" + round(m.streamTokensPerSecond()) + " vs "
+                                + round(only.streamTokensPerSecond()) + " tok/s)");
+                    }
                 }
             }
         }
@@ -128,8 +145,11 @@ public final class Comparison {
 
     private static List<String> notes(Options o) {
         return List.of(
-                "Adaptive routing is not in the gateway yet (modes: speculative, draft-only, verifier-only), so it is "
-                        + "not compared; draft-only is shown at RTT " + o.rttsMs().getFirst() + " ms as the floor.",
+                "Modes are the request's route hint: verifier-only; speculative with a fixed k = " + FIXED_K
+                        + "; auto = adaptive routing, the routing policy's defaults choosing each request's route "
+                        + "(local, hybrid or cloud, from the verifier's health, the draft's entropy on the prompt and "
+                        + "observed acceptance) and, when it speculates, k every round. Draft-only is shown at RTT "
+                        + o.rttsMs().getFirst() + " ms as the floor.",
                 "Everything (clients, gateway with its draft, verifier, network emulator) shares this machine's cores: "
                         + "capacities are relative figures for the two modes, not a verifier sizing.",
                 "Verifier-only streams tokens over one gRPC Generate stream (no round trip per token), and its steps "

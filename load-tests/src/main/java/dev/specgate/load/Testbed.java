@@ -9,7 +9,12 @@ import dev.specgate.verifier.VerifierEngine;
 import dev.specgate.verifier.VerifierServer;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +23,8 @@ import java.util.function.Consumer;
  * injected through {@link #killVerifier()}, {@link #restartVerifier()} and {@link #network()}.
  */
 public final class Testbed implements AutoCloseable {
+    /** The gateway's admin key, for {@link #putPolicy}. */
+    private static final String ADMIN_KEY = "testbed-admin";
     private final Model verifierModel;
     private volatile VerifierEngine engine;
     private final NetworkEmulator network;
@@ -54,6 +61,7 @@ public final class Testbed implements AutoCloseable {
             config.draft = ModelFiles.resolve(draft).toString();
             config.verifier = "grpc://127.0.0.1:" + network.port();
             config.defaultMode = "speculative";
+            config.adminKeys = List.of(ADMIN_KEY);
             customize.accept(config);
             Gateway gateway = startGateway(config);
             return new Testbed(model, engine, server, network, gateway);
@@ -92,6 +100,19 @@ public final class Testbed implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT/v1}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + gateway.port() + "/v1";
+    }
+
+    /** Replaces the gateway's routing policy ({@code PUT /admin/policy}, YAML or JSON; omitted fields default). */
+    public void putPolicy(String policy) throws IOException, InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/admin/policy");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).PUT(HttpRequest.BodyPublishers.ofString(policy))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("PUT /admin/policy answered " + r.statusCode() + ": " + r.body());
+            }
+        }
     }
 
     public NetworkEmulator network() {

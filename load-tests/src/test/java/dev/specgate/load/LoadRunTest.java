@@ -81,14 +81,15 @@ class LoadRunTest {
                 Duration.ZERO);
         Report report = Comparison.run(bed, client, LoadRunTest::prompts, options, "test", false,
                 new PrintStream(OutputStream.nullOutputStream()));
-        assertEquals(8, report.groups().size(), "2 modes x 2 concurrencies x 2 RTTs");
+        assertEquals(12, report.groups().size(), "3 modes x 2 concurrencies x 2 RTTs");
+        assertEquals(Comparison.MODES, report.groups().stream().map(g -> g.summary().mode()).distinct().toList());
         report.groups().forEach(g -> assertEquals(0, g.summary().incomplete(), g.summary().toString()));
         ReportWriter.write(dir, report, true);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
-        assertEquals(8, json.get("groups").size());
+        assertEquals(12, json.get("groups").size());
         assertTrue(json.get("groups").get(0).get("itlP95").isNumber());
         String md = Files.readString(dir.resolve("report.md"));
-        assertTrue(md.contains("per-stream speedup") && md.contains("verifier capacity"), md);
+        assertTrue(md.contains("per-stream speedup, auto / verifier-only") && md.contains("verifier capacity"), md);
         for (String chart : List.of("itl-cdf-rtt20.png", "ttft-cdf-rtt0.png", "stream-tokens-per-second.png",
                 "acceptance-over-time.png")) {
             assertTrue(Files.size(dir.resolve(chart)) > 1000, chart);

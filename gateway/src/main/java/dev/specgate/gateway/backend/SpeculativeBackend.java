@@ -15,6 +15,7 @@ import dev.specgate.gateway.decode.SpeculativeDecoder;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import dev.specgate.gateway.routing.AdaptiveSpeculation;
 import dev.specgate.gateway.routing.GatewayRouting;
+import dev.specgate.proto.v1.SamplingParams;
 import dev.specgate.routing.Decision;
 import dev.specgate.routing.Route;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -49,9 +50,13 @@ public final class SpeculativeBackend implements CompletionBackend {
     private final GatewayMetrics metrics;
     private final GatewayRouting routing;
     private final RouteSelector selector;
+    private final Double draftTemperature;
 
+    /** @param draftTemperature the draft's temperature in speculative rounds; null = the request's */
     public SpeculativeBackend(Draft draft, VerifierLink link, ResilientVerifierChannel verifier, int maxSessions,
-                              GatewayMetrics metrics, GatewayRouting routing, int entropyWindow) {
+                              GatewayMetrics metrics, GatewayRouting routing, int entropyWindow,
+                              Double draftTemperature) {
+        this.draftTemperature = draftTemperature;
         this.draft = draft;
         this.link = link;
         this.verifier = verifier;
@@ -180,8 +185,11 @@ public final class SpeculativeBackend implements CompletionBackend {
                         : decoders.speculative();
                 int kMax = Math.max(1, decision.kBounds().max());
                 SpeculationLength lengths = speculation != null ? speculation : SpeculationLength.fixed(kMax);
-                decoder.generate(new DecodeRequest(request.promptIds(), request.maxTokens(),
-                        SamplingParamsProto.toProto(request.sampling()), kMax, lengths, sessionId), this::commit);
+                SamplingParams sampling = SamplingParamsProto.toProto(request.sampling());
+                SamplingParams draftSampling = draftTemperature == null ? sampling
+                        : sampling.toBuilder().setTemperature(draftTemperature.floatValue()).build();
+                decoder.generate(new DecodeRequest(request.promptIds(), request.maxTokens(), sampling, kMax, lengths,
+                        sessionId, draftSampling), this::commit);
             } catch (Cancelled c) {
                 // the client is gone or a stop sequence matched: report what was done
             } catch (RuntimeException | Error e) {

@@ -12,9 +12,12 @@ import dev.specgate.proto.v1.SamplingParams;
  * @param speculation chooses each round's k within 0..k ({@link SpeculationLength#fixed} for a constant k)
  * @param sessionId   the session id both workers see; null picks a fresh one. Passing the id of a draft session
  *                    that already read the prompt (a routing prompt pass) spares the draft reading it again.
+ * @param draftSampling how the draft samples its proposals; null = {@code sampling}. Any choice keeps the output
+ *                      the verifier's (greedy verification ignores q; sampling verification receives the
+ *                      draft's real probabilities), only acceptance changes
  */
 public record DecodeRequest(int[] promptIds, int maxTokens, SamplingParams sampling, int k,
-                            SpeculationLength speculation, String sessionId) {
+                            SpeculationLength speculation, String sessionId, SamplingParams draftSampling) {
     public DecodeRequest {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: nothing to continue");
@@ -29,6 +32,15 @@ public record DecodeRequest(int[] promptIds, int maxTokens, SamplingParams sampl
             throw new IllegalArgumentException("speculation must not be null");
         }
         promptIds = promptIds.clone();
+        if (draftSampling == null) {
+            draftSampling = sampling;
+        }
+    }
+
+    /** The draft samples as the verifier does. */
+    public DecodeRequest(int[] promptIds, int maxTokens, SamplingParams sampling, int k,
+                         SpeculationLength speculation, String sessionId) {
+        this(promptIds, maxTokens, sampling, k, speculation, sessionId, null);
     }
 
     /** The same k every round, a fresh session. */

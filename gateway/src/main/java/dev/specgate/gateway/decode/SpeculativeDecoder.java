@@ -199,7 +199,7 @@ public final class SpeculativeDecoder {
 
         private ProposeResponse propose(int before, int k) {
             ProposeRequest.Builder r = ProposeRequest.newBuilder()
-                    .setSessionId(sessionId).setRound(round).setK(k).setSampling(request.sampling())
+                    .setSessionId(sessionId).setRound(round).setK(k).setSampling(request.draftSampling())
                     .setCommittedOffset(draftKnown);
             addTokens(r::addCommittedTokens, draftKnown, before);
             long t0 = System.nanoTime();
