@@ -14,6 +14,7 @@ import dev.specgate.routing.config.PolicyFileWatcher;
 import dev.specgate.routing.config.PolicyStore;
 import dev.specgate.routing.config.TenantPolicy;
 import dev.specgate.routing.speculation.AdaptiveK;
+import dev.specgate.routing.speculation.RoundTimings;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ public final class GatewayRouting implements AutoCloseable {
 
     private final PolicyStore policies;
     private final AcceptanceTracker acceptance;
+    /** Round times of every speculative session: one draft, one verifier (see {@link RoundTimings}). */
+    private final RoundTimings timings;
     private final RoutingPolicy policy;
     private final GatewayMetrics metrics;
     private final PolicyFileWatcher watcher;
@@ -38,6 +41,7 @@ public final class GatewayRouting implements AutoCloseable {
     private GatewayRouting(PolicyStore policies, GatewayMetrics metrics, PolicyFileWatcher watcher) {
         this.policies = policies;
         this.acceptance = new AcceptanceTracker(() -> policies.current().ewma().acceptanceHalfLifeRounds());
+        this.timings = new RoundTimings(policies.current().ewma().timingHalfLifeRounds());
         this.policy = new RoutingPolicy(policies, acceptance);
         this.metrics = metrics;
         this.watcher = watcher;
@@ -93,8 +97,8 @@ public final class GatewayRouting implements AutoCloseable {
     public AdaptiveSpeculation speculation(String tenant, Decision decision) {
         AdaptiveK.Settings settings = AdaptiveK.Settings.from(policies.current(), decision.kBounds());
         AdaptiveK adaptiveK = acceptance.snapshot(tenant, Route.HYBRID)
-                .map(observed -> AdaptiveK.seeded(settings, observed))
-                .orElseGet(() -> AdaptiveK.create(settings));
+                .map(observed -> AdaptiveK.seeded(settings, observed, timings))
+                .orElseGet(() -> AdaptiveK.create(settings, timings));
         return new AdaptiveSpeculation(adaptiveK, tenant, acceptance, metrics);
     }
 

@@ -5,8 +5,6 @@ import dev.specgate.routing.Reason;
 import dev.specgate.routing.acceptance.AcceptanceSnapshot;
 import dev.specgate.routing.acceptance.PositionalAcceptance;
 import dev.specgate.routing.config.PolicyConfig;
-import dev.specgate.routing.stats.DecayingLinearFit;
-import dev.specgate.routing.stats.Ewma;
 import dev.specgate.routing.stats.HalfLife;
 
 import java.util.Locale;
@@ -18,8 +16,8 @@ import java.util.Objects;
  *
  * <p>What it learns from {@link #observeRound}: per-position acceptance α_j (exponentially weighted, shrunk
  * towards a prior: the tenant's observed acceptance when seeded from the tracker, else the configured prior),
- * the draft step time (draft time / k), the network round trip, and t_verify(k) as a line a + b·k fitted to
- * the observed (k, verify time) pairs ({@link DecayingLinearFit}).
+ * and the round's times ({@link RoundTimings}: draft step, t_verify(k) as a fitted line a + b·k, network round
+ * trip), either the session's own or shared with every session on the same draft and verifier.
  *
  * <p>k = 0 is chosen (reason {@code low_acceptance}) when no k ≥ 1 beats verifier-only rounds; the bounds'
  * minimum must allow it. While off, every {@code probeEveryRounds}-th round drafts one token anyway, since
@@ -46,30 +44,36 @@ public final class AdaptiveK {
     private final Settings settings;
     private final double[] priorAlpha;
     private final PositionalAcceptance acceptance;
-    private final Ewma draftStepMicros;
-    private final Ewma rttMicros;
-    private final DecayingLinearFit verifyMicros;
+    private final RoundTimings timings;
     private int roundsObserved;
     private int roundsOff;
 
-    private AdaptiveK(Settings settings, double[] priorAlpha) {
+    private AdaptiveK(Settings settings, double[] priorAlpha, RoundTimings timings) {
         this.settings = settings;
         this.priorAlpha = priorAlpha;
         this.acceptance = new PositionalAcceptance(HalfLife.decayPerRound(settings.acceptanceHalfLifeRounds()));
-        this.draftStepMicros = new Ewma(settings.timingHalfLifeRounds());
-        this.rttMicros = new Ewma(settings.timingHalfLifeRounds());
-        this.verifyMicros = new DecayingLinearFit(settings.timingHalfLifeRounds(), 0);
+        this.timings = timings;
     }
 
-    /** A session starting from the configured acceptance prior. */
+    /** A session starting from the configured acceptance prior, timing only its own rounds. */
     public static AdaptiveK create(Settings settings) {
-        return new AdaptiveK(settings, null);
+        return create(settings, new RoundTimings(settings.timingHalfLifeRounds()));
+    }
+
+    /** A session starting from the configured acceptance prior, pooling round times in {@code timings}. */
+    public static AdaptiveK create(Settings settings, RoundTimings timings) {
+        return new AdaptiveK(settings, null, timings);
     }
 
     /** A session starting from what the tracker observed for similar traffic (tenant, hybrid). */
     public static AdaptiveK seeded(Settings settings, AcceptanceSnapshot similarTraffic) {
+        return seeded(settings, similarTraffic, new RoundTimings(settings.timingHalfLifeRounds()));
+    }
+
+    /** Seeded from similar traffic's acceptance, pooling round times in {@code timings}. */
+    public static AdaptiveK seeded(Settings settings, AcceptanceSnapshot similarTraffic, RoundTimings timings) {
         double[] prior = similarTraffic.positionAcceptance(KBounds.HARD_MAX, settings.acceptancePrior(), settings.priorWeightRounds());
-        return new AdaptiveK(settings, prior);
+        return new AdaptiveK(settings, prior, timings);
     }
 
     /**
@@ -87,11 +91,7 @@ public final class AdaptiveK {
                     + " verify=" + verifyMicros + " rtt=" + rttMicros);
         }
         acceptance.record(k, accepted);
-        if (k > 0) {
-            draftStepMicros.add((double) draftMicros / k);
-        }
-        this.verifyMicros.add(k, verifyMicros);
-        this.rttMicros.add(rttMicros);
+        timings.observe(k, draftMicros, verifyMicros, rttMicros);
         roundsObserved++;
     }
 
@@ -100,9 +100,9 @@ public final class AdaptiveK {
         return acceptance.alphas(settings.bounds().max(), settings.acceptancePrior(), settings.priorWeightRounds(), priorAlpha);
     }
 
-    /** Modelled goodput of a fixed k under the current estimates, tokens/s (NaN before the first round). */
+    /** Modelled goodput of a fixed k under the current estimates, tokens/s (NaN before any round is timed). */
     public double modelledTokensPerSecond(int k) {
-        if (roundsObserved == 0) {
+        if (!timings.hasData()) {
             return Double.NaN;
         }
         return tokensPerSecond(acceptanceEstimates(), k);
@@ -110,14 +110,13 @@ public final class AdaptiveK {
 
     private double tokensPerSecond(double[] alpha, int k) {
         // Before any drafted round the draft step is unknown; 0 is optimistic, which gets it measured.
-        double round = Goodput.roundMicros(k, draftStepMicros.meanOr(0), verifyMicros.predict(k), rttMicros.meanOr(0));
-        return Goodput.tokensPerSecond(Goodput.expectedTokens(alpha, k), round);
+        return Goodput.tokensPerSecond(Goodput.expectedTokens(alpha, k), timings.roundMicros(k));
     }
 
     /** The k for the next round. Call once per round. */
     public SpeculationChoice next() {
         KBounds bounds = settings.bounds();
-        if (roundsObserved == 0) {
+        if (roundsObserved == 0 && !timings.hasData()) {
             return new SpeculationChoice(settings.initialK(), Double.NaN,
                     settings.initialK() == 0 ? Reason.LOW_ACCEPTANCE : Reason.DEFAULT, false,
                     "k=" + settings.initialK() + ": initial k, nothing measured yet");
@@ -148,15 +147,14 @@ public final class AdaptiveK {
     private String explain(int k, double goodput, double[] alpha) {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "k=%d: %.2f tokens/round in %.1f ms = %.1f tokens/s", k, Goodput.expectedTokens(alpha, k),
-                Goodput.roundMicros(k, draftStepMicros.meanOr(0), verifyMicros.predict(k), rttMicros.meanOr(0)) / 1000, goodput));
+                timings.roundMicros(k) / 1000, goodput));
         if (k == 0 && settings.bounds().max() >= 1) {
             text.append(String.format(Locale.ROOT, "; no k>=1 beats verifier-only (k=1: %.1f tokens/s)", tokensPerSecond(alpha, 1)));
         } else if (k > 0 && settings.bounds().min() == 0) {
             text.append(String.format(Locale.ROOT, " vs %.1f verifier-only", tokensPerSecond(alpha, 0)));
         }
-        text.append(String.format(Locale.ROOT, "; draft %.2f ms/token, verify %.2f + %.2f·k ms, rtt %.1f ms; alpha[1..%d]=",
-                draftStepMicros.meanOr(0) / 1000, verifyMicros.intercept() / 1000, verifyMicros.slope() / 1000,
-                rttMicros.meanOr(0) / 1000, Math.max(k, 1)));
+        text.append("; ").append(timings.describe())
+                .append(String.format(Locale.ROOT, "; alpha[1..%d]=", Math.max(k, 1)));
         for (int i = 0; i < Math.max(k, 1) && i < alpha.length; i++) {
             text.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", alpha[i]));
         }

@@ -38,6 +38,14 @@ public final class DecayingLinearFit {
         slope = Math.max(0, (centredXY + SLOPE_ANCHOR * slope) / (centredXX + SLOPE_ANCHOR));
     }
 
+    /** The slope the fit starts from, before any data (then data pull it away as x values spread). */
+    public void startSlope(double initialSlope) {
+        if (w > 0) {
+            throw new IllegalStateException("the fit already has data");
+        }
+        slope = Math.max(0, initialSlope);
+    }
+
     public boolean hasData() {
         return w > 0;
     }

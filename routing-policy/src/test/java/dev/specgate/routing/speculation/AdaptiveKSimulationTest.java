@@ -1,6 +1,8 @@
 package dev.specgate.routing.speculation;
 
 import dev.specgate.routing.KBounds;
+import dev.specgate.routing.Route;
+import dev.specgate.routing.acceptance.AcceptanceTracker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -151,5 +153,47 @@ class AdaptiveKSimulationTest {
         int bestK = after.bestFixedK(BOUNDS);
         assertTrue(run.expectedGoodput() >= 0.95 * after.goodput(bestK),
                 "after the drop: " + run + " vs best fixed k=" + bestK + " " + after.goodput(bestK));
+    }
+
+    @ParameterizedTest(name = "rtt {0} ms, short sessions")
+    @ValueSource(ints = {0, 20, 80})
+    void shortSessionsSharingTimingsAndAcceptanceGetNearBestFixedK(int rttMs) {
+        // What a gateway sees: sessions of a couple of dozen rounds, each new one seeded with the tenant's observed
+        // acceptance and pooling round times with the others; a CPU-like verifier whose time grows with k.
+        World world = new World(decaying(0.75, 0.06), 700, 1_500, 400, 3_000 + rttMs * 1_000.0);
+        int bestK = world.bestFixedK(BOUNDS);
+        AcceptanceTracker tracker = new AcceptanceTracker(() -> 64);
+        RoundTimings timings = new RoundTimings(16);
+        double tokens = 0;
+        double micros = 0;
+        SplittableRandom random = new SplittableRandom(5);
+        for (int session = 0; session < 200; session++) {
+            AdaptiveK adaptive = tracker.snapshot("t", Route.HYBRID)
+                    .map(seen -> AdaptiveK.seeded(settings(), seen, timings))
+                    .orElseGet(() -> AdaptiveK.create(settings(), timings));
+            for (int round = 0; round < 24; round++) {
+                int k = adaptive.next().k();
+                int accepted = 0;
+                while (accepted < k && random.nextDouble() < world.alpha()[accepted]) {
+                    accepted++;
+                }
+                adaptive.observeRound(k, accepted, Math.round(k * world.draftStep() * noise(random)),
+                        Math.round((world.verifyBase() + world.verifyPerToken() * k) * noise(random)),
+                        Math.round(world.rtt() * noise(random)));
+                tracker.recordRound("t", Route.HYBRID, k, accepted);
+                tokens += world.expectedTokens(k);
+                micros += world.roundMicros(k);
+            }
+        }
+        double ratio = Goodput.tokensPerSecond(tokens, micros) / world.goodput(bestK);
+        assertTrue(ratio >= 0.95, String.format("adaptive is %.1f%% of best fixed k=%d", 100 * ratio, bestK));
+    }
+
+    @org.junit.jupiter.api.Test
+    void oneRoundAloneAlreadyMakesLargerKCostMoreToVerify() {
+        RoundTimings timings = new RoundTimings(16);
+        timings.observe(4, 2_000, 5_000, 1_000);
+        assertTrue(timings.roundMicros(8) - timings.roundMicros(4) > 4 * 500 + 1_000,
+                "4 more draft steps and more verification: " + timings.describe());
     }
 }
