@@ -2,6 +2,7 @@ package dev.specgate.gateway;
 
 import dev.specgate.gateway.backend.Draft;
 import dev.specgate.gateway.backend.DraftOnlyBackend;
+import dev.specgate.gateway.decode.GrpcConnector;
 import dev.specgate.gateway.http.GatewayServer;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
@@ -60,12 +61,13 @@ public final class Gateway implements AutoCloseable {
         CompletionBackend backend;
         String modelName;
         try {
-            Draft draft = DraftWiring.open(config, inference, resources);
+            GrpcConnector connector = GrpcConnector.of(config.grpcTls);
+            Draft draft = DraftWiring.open(config, connector, inference, resources);
             if (config.verifier == null || config.verifier.isBlank()) {
                 backend = new DraftOnlyBackend(draft, metrics, defaultMode);
                 modelName = draft.name();
             } else {
-                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, resources);
+                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, connector, resources);
                 backend = wiring.backend();
                 modelName = wiring.modelName();
             }

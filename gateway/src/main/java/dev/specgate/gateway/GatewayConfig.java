@@ -44,6 +44,8 @@ public final class GatewayConfig {
     /** Threads running in-process inference (0 = number of cores). */
     public int inferenceThreads = 0;
     public Tls tls = new Tls();
+    /** TLS of the gateway's gRPC connections to remote ({@code grpc://}) draft and verifier workers. */
+    public GrpcTls grpcTls = new GrpcTls();
     public Resilience resilience = new Resilience();
     /** Logs prompts and outputs (debugging only: they may be private). */
     public boolean logPrompts = false;
@@ -57,6 +59,18 @@ public final class GatewayConfig {
     /** TLS on the HTTP port, from PEM files. */
     public static final class Tls {
         public boolean enabled = false;
+        public String certPath;
+        public String keyPath;
+    }
+
+    /**
+     * Client side of TLS on gRPC, from PEM files. {@code ca_path}: CA certificates to trust (null = the JVM's
+     * default trust store); {@code cert_path} and {@code key_path} (PKCS#8): the gateway's own certificate, for
+     * workers that require client certificates (mTLS).
+     */
+    public static final class GrpcTls {
+        public boolean enabled = false;
+        public String caPath;
         public String certPath;
         public String keyPath;
     }
@@ -77,6 +91,8 @@ public final class GatewayConfig {
         public int halfOpenCalls = 1;
         /** Sessions using the verifier at once; beyond this, requests run draft-only. */
         public int maxVerifierSessions = 256;
+        /** Deadline of the verifier's Info call at startup and of each reconnection probe. */
+        public long startupTimeoutMs = 10_000;
     }
 
     public static GatewayConfig load(Path yaml) throws IOException {

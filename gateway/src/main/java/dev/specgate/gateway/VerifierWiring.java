@@ -7,6 +7,7 @@ import dev.specgate.gateway.backend.ResilientVerifierChannel;
 import dev.specgate.gateway.backend.ShardedVerifierChannel;
 import dev.specgate.gateway.backend.SpeculativeBackend;
 import dev.specgate.gateway.backend.VerifierLink;
+import dev.specgate.gateway.decode.GrpcConnector;
 import dev.specgate.gateway.decode.GrpcVerifierChannel;
 import dev.specgate.gateway.decode.VerifierChannel;
 import dev.specgate.gateway.metrics.GatewayMetrics;
@@ -34,15 +35,17 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
     /** Where the in-process verifier worker listens: loopback only. */
     private static final String LOOPBACK = "127.0.0.1";
 
-    static VerifierWiring connect(GatewayConfig config, Draft draft, GatewayMetrics metrics,
+    static VerifierWiring connect(GatewayConfig config, Draft draft, GatewayMetrics metrics, GrpcConnector connector,
                                   List<AutoCloseable> resources) throws IOException {
         Duration roundDeadline = Duration.ofMillis(config.resilience.roundTimeoutMs);
+        Duration infoDeadline = Duration.ofMillis(config.resilience.startupTimeoutMs);
         List<VerifierChannel> replicas = new ArrayList<>();
         String localName = null;
         if (config.verifier.startsWith("grpc://")) {
             for (String address : config.verifier.split(",")) {
                 String target = address.trim().substring("grpc://".length());
-                replicas.add(GrpcVerifierChannel.connect(target, roundDeadline, GENERATE_DEADLINE));
+                replicas.add(GrpcVerifierChannel.owning(connector.open(target), roundDeadline, GENERATE_DEADLINE,
+                        infoDeadline));
             }
         } else {
             Model verifierModel = Model.load(ModelFiles.resolve(config.verifier));
@@ -52,8 +55,8 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
             VerifierServer server = VerifierServer.start(engine, LOOPBACK, 0); // not reachable from outside
             resources.add(server);
             localName = verifierModel.name();
-            replicas.add(GrpcVerifierChannel.connect(LOOPBACK + ":" + server.port(), roundDeadline,
-                    GENERATE_DEADLINE));
+            replicas.add(GrpcVerifierChannel.owning(GrpcConnector.plaintext().open(LOOPBACK + ":" + server.port()),
+                    roundDeadline, GENERATE_DEADLINE, infoDeadline));
         }
         VerifierChannel channel = replicas.size() == 1 ? replicas.getFirst() : new ShardedVerifierChannel(replicas);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
