@@ -5,6 +5,7 @@ import dev.specgate.gateway.backend.DraftOnlyBackend;
 import dev.specgate.gateway.decode.GrpcConnector;
 import dev.specgate.gateway.http.GatewayServer;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.replicas.AddressResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -50,6 +51,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts with the given Vert.x options (tests tighten the blocked-thread checker). */
     public static Gateway start(GatewayConfig config, VertxOptions vertxOptions) throws IOException {
+        return start(config, vertxOptions, AddressResolver.SYSTEM);
+    }
+
+    /** As {@link #start(GatewayConfig, VertxOptions)}, resolving verifier host names with {@code resolver}. */
+    static Gateway start(GatewayConfig config, VertxOptions vertxOptions, AddressResolver resolver)
+            throws IOException {
         if (config.draft == null || config.draft.isBlank()) {
             throw new IllegalArgumentException("no draft model configured");
         }
@@ -67,7 +74,8 @@ public final class Gateway implements AutoCloseable {
                 backend = new DraftOnlyBackend(draft, metrics, defaultMode);
                 modelName = draft.name();
             } else {
-                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, connector, resources);
+                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, connector, resolver,
+                        resources);
                 backend = wiring.backend();
                 modelName = wiring.modelName();
             }

@@ -46,6 +46,8 @@ public final class GatewayConfig {
     public Tls tls = new Tls();
     /** TLS of the gateway's gRPC connections to remote ({@code grpc://}) draft and verifier workers. */
     public GrpcTls grpcTls = new GrpcTls();
+    /** How often {@code grpc://} verifier host names are resolved again (one channel per address); 0 = once. */
+    public long dnsRefreshMs = 30_000;
     public Resilience resilience = new Resilience();
     /** Logs prompts and outputs (debugging only: they may be private). */
     public boolean logPrompts = false;

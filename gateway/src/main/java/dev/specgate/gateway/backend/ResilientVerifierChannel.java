@@ -1,6 +1,7 @@
 package dev.specgate.gateway.backend;
 
 import dev.specgate.gateway.GatewayConfig;
+import dev.specgate.gateway.decode.GrpcErrors;
 import dev.specgate.gateway.decode.VerifierChannel;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import dev.specgate.proto.v1.GenerateRequest;
@@ -23,9 +24,7 @@ import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -116,7 +115,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
 
     private void record(long start, Throwable failure) {
         long nanos = System.nanoTime() - start;
-        Throwable cause = unwrap(failure);
+        Throwable cause = GrpcErrors.unwrap(failure);
         if (cause == null || !healthFailure(cause)) {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS); // answered: the worker is alive
         } else {
@@ -196,7 +195,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
 
     /** Failures worth another attempt: the worker may answer next time. */
     private static boolean transientFailure(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = GrpcErrors.unwrap(failure);
         if (cause instanceof TimeoutException) {
             return true;
         }
@@ -214,12 +213,5 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                     && code != Status.Code.OUT_OF_RANGE;
         }
         return true;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import javax.net.ssl.SSLException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /** Failures of gRPC calls to workers in words an operator can act on. */
 public final class GrpcErrors {
@@ -23,6 +24,9 @@ public final class GrpcErrors {
                     + "--tls-client-ca needs cert_path and key_path; both sides must use TLS or neither)";
         }
         Throwable cause = unwrap(failure);
+        if (cause instanceof TimeoutException) {
+            return "no answer in time";
+        }
         Status status = Status.fromThrowable(cause);
         return status.getCode() == Status.Code.UNKNOWN ? String.valueOf(cause) : status.toString();
     }
@@ -44,7 +48,8 @@ public final class GrpcErrors {
         return null;
     }
 
-    private static Throwable unwrap(Throwable t) {
+    /** The failure inside CompletionException/ExecutionException wrappers. */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
