@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import static dev.specgate.gateway.GreedyReference.body;
@@ -178,6 +179,43 @@ class RemoteDraftGatewayTest {
             assertTrue(fallbacks >= 1, "at least one stream was cut over to the draft");
         } finally {
             verifier.close();
+        }
+    }
+
+    @Test
+    void aDraftWorkerKilledMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
+        // Its own draft worker (the shared one stays up), and speculation: slow enough to be cut mid-stream, and
+        // after the draft dies nothing can continue the generation (the fallback needs the draft too).
+        DraftServer doomed = DraftServer.start(TestModels.path(TestGateway.DRAFT).toString(), 0, DraftConfig.DEFAULT);
+        AtomicBoolean killed = new AtomicBoolean();
+        int maxTokens = 200;
+        try (VerifierServer verifier = VerifierServer.start(engine, "127.0.0.1", 0);
+             Gateway g = TestGateway.start(c -> {
+                 c.draft = "grpc://127.0.0.1:" + doomed.port();
+                 c.verifier = "grpc://127.0.0.1:" + verifier.port();
+                 c.defaultMode = "speculative";
+             })) {
+            List<Http.Stream> streams = ConcurrentStreams.run(g, 4, body(g, maxTokens, null, true), () -> {
+                killed.set(true);
+                doomed.close();
+            });
+            String verifierText = ref.verifierText(maxTokens);
+            for (Http.Stream s : streams) {
+                assertEquals(200, s.status(), "the stream had started");
+                String text = s.text();
+                assertFalse(text.isEmpty());
+                assertTrue(verifierText.startsWith(text), "what came before the error is the verifier's: " + text);
+                assertFalse(s.endsWithDone(), "no [DONE] after an error");
+                JsonNode last = s.jsonEvents().getLast();
+                assertEquals("server_error", last.at("/error/type").asText(), last.toString());
+                assertEquals("internal_error", last.at("/error/code").asText(), last.toString());
+                assertFalse(last.at("/error/message").asText().isEmpty());
+                assertFalse(last.toString().contains("Exception"), "no stack trace or exception: " + last);
+            }
+        } finally {
+            if (!killed.get()) {
+                doomed.close();
+            }
         }
     }
 

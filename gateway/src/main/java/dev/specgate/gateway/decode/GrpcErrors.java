@@ -28,7 +28,21 @@ public final class GrpcErrors {
             return "no answer in time";
         }
         Status status = Status.fromThrowable(cause);
-        return status.getCode() == Status.Code.UNKNOWN ? String.valueOf(cause) : status.toString();
+        if (status.getCode() == Status.Code.UNKNOWN) {
+            return String.valueOf(cause);
+        }
+        StringBuilder text = new StringBuilder(status.getCode().toString());
+        if (status.getDescription() != null) {
+            text.append(": ").append(status.getDescription());
+        }
+        Throwable root = status.getCause();
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != null && root.getMessage() != null) {
+            text.append(" (").append(root.getMessage()).append(')');
+        }
+        return text.toString();
     }
 
     /** True when the failure came from the TLS handshake. */
