@@ -23,6 +23,9 @@ final class StreamingClient {
     private static final byte[] FIRST_TEXT = "\"text\":\"".getBytes(StandardCharsets.UTF_8);
     private static final Pattern COMPLETION_TOKENS = Pattern.compile("\"completion_tokens\":(\\d+)");
 
+    /** The seed every request sends (greedy ignores it; the direct path uses the same sampling parameters). */
+    static final long SEED = 1;
+
     private final String host;
     private final int port;
 
@@ -37,7 +40,7 @@ final class StreamingClient {
 
     Timing complete(String model, String prompt, int maxTokens, String mode) throws IOException {
         byte[] body = JSON.createObjectNode().put("model", model).put("prompt", prompt).put("max_tokens", maxTokens)
-                .put("temperature", 0).put("stream", true).put("specgate_mode", mode)
+                .put("temperature", 0).put("seed", SEED).put("stream", true).put("specgate_mode", mode)
                 .set("stream_options", JSON.createObjectNode().put("include_usage", true)).toString()
                 .getBytes(StandardCharsets.UTF_8);
         byte[] head = ("POST /v1/completions HTTP/1.1\r\nHost: " + host + ":" + port
