@@ -67,11 +67,11 @@ public final class GatewayBenchmark {
              VerifierServer server = VerifierServer.start(models.verifierEngine(), "127.0.0.1", 0);
              GrpcVerifierChannel channel = GrpcVerifierChannel.connect("127.0.0.1:" + server.port(),
                      Duration.ofSeconds(30), Duration.ofMinutes(10));
-             Gateway gateway = Gateway.start(config(draft, server.port(), k))) {
+             Gateway gateway = Gateway.start(config(draft, server.port(), k));
+             StreamingClient client = new StreamingClient("127.0.0.1", gateway.port())) {
             SpeculativeDecoder speculative = SpeculativeDecoder.create(
                     new InProcessDraftChannel(models.draftEngine()), channel);
             SpeculativeDecoder verifierOnly = SpeculativeDecoder.verifierOnly(channel);
-            StreamingClient client = new StreamingClient("127.0.0.1", gateway.port());
             List<int[]> ids = prompts.stream().map(p -> models.verifierModel().tokenizer().encode(p)).toList();
             out.put("model", models.verifierModel().name());
             out.put("draft", models.draftModel().name());
