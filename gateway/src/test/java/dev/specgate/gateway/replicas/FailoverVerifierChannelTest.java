@@ -46,7 +46,7 @@ class FailoverVerifierChannelTest {
              VerifierServer live = VerifierServer.start(engine, "127.0.0.1", 0);
              HungServer hung = new HungServer()) {
             GatewayConfig.Resilience resilience = new GatewayConfig.Resilience();
-            resilience.roundTimeoutMs = 500;
+            resilience.roundTimeoutMs = 2000; // the live replica must not time out too on a busy machine
             resilience.minimumCalls = 100; // this test is about failover, not about the breaker
             GatewayMetrics metrics = new GatewayMetrics();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
