@@ -42,9 +42,10 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
         GatewayConfig.Resilience r = config.resilience;
         Duration roundDeadline = Duration.ofMillis(r.roundTimeoutMs);
         Duration infoDeadline = Duration.ofMillis(r.startupTimeoutMs);
+        boolean remote = config.verifier.startsWith("grpc://");
         List<VerifierAddress> addresses;
         String localName = null;
-        if (config.verifier.startsWith("grpc://")) {
+        if (remote) {
             addresses = VerifierAddress.parseList(config.verifier);
         } else {
             Model verifierModel = Model.load(ModelFiles.resolve(config.verifier));
@@ -55,9 +56,8 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
             resources.add(server);
             localName = verifierModel.name();
             addresses = List.of(new VerifierAddress(LOOPBACK, server.port()));
-            connector = GrpcConnector.plaintext(); // our own worker on loopback
         }
-        GrpcConnector channels = connector;
+        GrpcConnector channels = remote ? connector : GrpcConnector.plaintext(); // our own worker: loopback, plaintext
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Gateway.daemonThreads("specgate-resilience-"));
         resources.add(scheduler::shutdownNow);
