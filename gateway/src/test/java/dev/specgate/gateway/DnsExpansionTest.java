@@ -55,6 +55,7 @@ class DnsExpansionTest {
                      c.verifier = "grpc://" + NAME + ":" + port;
                      c.defaultMode = "speculative";
                      c.dnsRefreshMs = 100;
+                     c.resilience.roundTimeoutMs = 10_000; // cold engines on a busy machine: not about timeouts
                      c.grpcTls.enabled = true;
                      c.grpcTls.caPath = ca.certPem().toString();
                  }, host -> {

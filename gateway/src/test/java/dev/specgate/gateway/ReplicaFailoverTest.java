@@ -57,7 +57,7 @@ class ReplicaFailoverTest {
              Gateway g = TestGateway.start(c -> {
                  c.verifier = "grpc://127.0.0.1:" + a.port() + ", grpc://127.0.0.1:" + b.port();
                  c.defaultMode = "speculative";
-                 c.resilience.roundTimeoutMs = 2000;
+                 c.resilience.roundTimeoutMs = 10_000; // a killed replica fails at once; slow rounds must not
                  c.resilience.openWaitMs = 30_000; // the killed replica stays down for the whole test
              })) {
             int[] onKilled = new int[1];

@@ -59,7 +59,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
         this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                .timeoutDuration(Duration.ofMillis(config.roundTimeoutMs)).cancelRunningFuture(true).build());
+                .timeoutDuration(timeLimit(config.roundTimeoutMs)).cancelRunningFuture(true).build());
         this.retry = Retry.of("verifier", RetryConfig.custom()
                 .maxAttempts(1 + Math.max(0, config.retries))
                 .waitDuration(Duration.ofMillis(Math.max(1, config.retryWaitMs)))
@@ -71,6 +71,15 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                     case HALF_OPEN -> GatewayMetrics.BREAKER_HALF_OPEN;
                     default -> GatewayMetrics.BREAKER_CLOSED;
                 }));
+    }
+
+    /**
+     * The time limit of one attempt: a little longer (10 %, at least 50 ms) than {@code round_timeout_ms}, which is
+     * the deadline the channel gives each round on its replica. The replica's own timeout comes first, where the
+     * replica channel can react to it (move the session); the limiter bounds channels that have no deadline.
+     */
+    static Duration timeLimit(long roundTimeoutMs) {
+        return Duration.ofMillis(roundTimeoutMs + Math.max(50, roundTimeoutMs / 10));
     }
 
     /** False while the breaker is open (the verifier failed recently and is not being called). */

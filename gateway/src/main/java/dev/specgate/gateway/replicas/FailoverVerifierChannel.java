@@ -24,12 +24,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Verifier replicas as one channel, with session affinity and failover. A session sticks to the replica it was
- * placed on (that replica holds its KV cache). When the replica fails under it (connection lost, deadline
- * exceeded, round timed out) the replica is marked down and the session moves to another usable replica: the
- * round is answered NOT_FOUND, which makes the decode loop resend the committed prefix (offset 0) — to the new
+ * placed on (that replica holds its KV cache). When the replica cannot be reached under it (connection lost or
+ * refused, replica shutting down) the replica is marked down and the session moves to another usable replica:
+ * the round is answered NOT_FOUND, which makes the decode loop resend the committed prefix (offset 0) — to the new
  * replica — so the output goes on exactly as if nothing happened. Sessions still on a down replica move on their
- * next round. Only when no other replica is usable does the failure reach the caller (and the generation fall
- * back to the draft). A down replica is a preference, not a ban: with nothing better, it is still tried.
+ * next round. A replica that is only slow (a round past its deadline) is marked down for new sessions but keeps
+ * the session for the round's retry, since it may be just cold or busy and about to answer; if the same round
+ * times out there again, the session moves. Only when no other replica is usable does the failure reach the
+ * caller (and the generation fall back to the draft). A down replica is a preference, not a ban: with nothing
+ * better, it is still tried.
  *
  * <p>Verifier-only streams move only if their replica fails before the first token; later failures end the
  * stream (the backend continues it on the draft).
@@ -41,6 +44,11 @@ public final class FailoverVerifierChannel implements VerifierChannel {
     private final ReplicaResolver resolver;
     private final GatewayMetrics metrics;
     private final ConcurrentMap<String, VerifierReplica> sessions = new ConcurrentHashMap<>();
+    /** The last round of each session that timed out, and where. */
+    private final ConcurrentMap<String, TimedOut> timedOutRounds = new ConcurrentHashMap<>();
+
+    private record TimedOut(long round, VerifierReplica replica) {
+    }
 
     private FailoverVerifierChannel(ReplicaPool pool, ReplicaResolver resolver, GatewayMetrics metrics) {
         this.pool = pool;
@@ -76,7 +84,7 @@ public final class FailoverVerifierChannel implements VerifierChannel {
     /** The replica of the session: its own while usable, else a usable one, else whatever is left (or null). */
     private VerifierReplica route(String sessionId) {
         VerifierReplica current = sessions.get(sessionId);
-        if (current != null && current.usable()) {
+        if (current != null && current.keepsSessions()) {
             return current;
         }
         VerifierReplica next = pool.pick(current);
@@ -106,18 +114,34 @@ public final class FailoverVerifierChannel implements VerifierChannel {
         }
     }
 
-    /** The session's replica failed: marks it down and moves the session; the new replica, or null if none. */
+    /** The session's replica cannot be reached: marks it down and moves the session; the new replica, or null. */
     private VerifierReplica failed(String sessionId, VerifierReplica replica, Throwable failure) {
-        if (pool.markDown(replica)) {
-            LOG.log(System.Logger.Level.WARNING, "verifier replica " + replica + " failed ("
-                    + GrpcErrors.describe(failure) + "); moving its " + replica.sessions()
-                    + " sessions to other replicas");
-        }
+        markDown(replica, failure, "moving its " + replica.sessions() + " sessions to other replicas");
         VerifierReplica next = pool.pick(replica);
         if (next != null && sessions.get(sessionId) == replica) {
             place(sessionId, replica, next);
         }
         return next;
+    }
+
+    private void markDown(VerifierReplica replica, Throwable failure, String consequence) {
+        if (pool.markDown(replica)) {
+            LOG.log(System.Logger.Level.WARNING, "verifier replica " + replica + " failed ("
+                    + GrpcErrors.describe(failure) + "); " + consequence);
+        }
+    }
+
+    private void markSlow(VerifierReplica replica, Throwable failure) {
+        if (pool.markSlow(replica)) {
+            LOG.log(System.Logger.Level.WARNING, "verifier replica " + replica + " is slow ("
+                    + GrpcErrors.describe(failure) + "); no new sessions on it for now");
+        }
+    }
+
+    /** True if this round of the session already timed out once on this replica (remembers it otherwise). */
+    private boolean timedOutBefore(VerifyRequest request, VerifierReplica replica) {
+        TimedOut now = new TimedOut(request.getRound(), replica);
+        return now.equals(timedOutRounds.put(request.getSessionId(), now));
     }
 
     @Override
@@ -128,9 +152,9 @@ public final class FailoverVerifierChannel implements VerifierChannel {
     }
 
     /**
-     * One verification round, possibly sent twice: a round carrying the whole prefix (offset 0) that fails on its
-     * replica is sent as is to the next one. The round's caller (the time limiter) completing it with a
-     * {@link TimeoutException} counts as a failure of the replica.
+     * One verification round, possibly sent twice: a round carrying the whole prefix (offset 0) whose replica cannot
+     * be reached is sent as is to the next one. The round's caller (the time limiter) completing it with a
+     * {@link TimeoutException} counts as a slow replica.
      */
     private final class Round extends CompletableFuture<VerifyResponse> {
         private final VerifyRequest request;
@@ -160,10 +184,32 @@ public final class FailoverVerifierChannel implements VerifierChannel {
         }
 
         private void onFailure(VerifierReplica r, Throwable failure) {
-            if (!replicaFailure(failure)) {
-                super.completeExceptionally(failure);
-                return;
+            switch (kind(failure)) {
+                case REQUEST -> super.completeExceptionally(failure);
+                case UNREACHABLE -> moveOn(r, failure);
+                case SLOW -> {
+                    if (timedOutBefore(request, r)) {
+                        movedAfterTimeout(r, failure);
+                    } else {
+                        markSlow(r, failure);
+                        super.completeExceptionally(failure); // retried on the same replica: it may answer now
+                    }
+                }
             }
+        }
+
+        /** The same round timed out twice on the session's replica: resend it elsewhere with a new time budget. */
+        private void movedAfterTimeout(VerifierReplica r, Throwable failure) {
+            VerifierReplica next = failed(request.getSessionId(), r, failure);
+            if (next == null) {
+                super.completeExceptionally(failure);
+            } else {
+                super.completeExceptionally(Status.NOT_FOUND.withDescription("session moved from verifier replica "
+                        + r + " to " + next + " after two timeouts: resend the prefix").asRuntimeException());
+            }
+        }
+
+        private void moveOn(VerifierReplica r, Throwable failure) {
             VerifierReplica next = failed(request.getSessionId(), r, failure);
             if (next == null) {
                 super.completeExceptionally(failure);
@@ -193,7 +239,7 @@ public final class FailoverVerifierChannel implements VerifierChannel {
             return cancelled;
         }
 
-        /** The caller gave up waiting: the replica is stuck; the session goes elsewhere for its next round. */
+        /** The caller gave up waiting: the call is cancelled, and new sessions avoid the slow replica for now. */
         private void abandon(Throwable why) {
             CompletableFuture<VerifyResponse> c = call;
             if (c != null) {
@@ -201,7 +247,8 @@ public final class FailoverVerifierChannel implements VerifierChannel {
             }
             VerifierReplica r = replica;
             if (r != null) {
-                failed(request.getSessionId(), r, why);
+                timedOutBefore(request, r);
+                markSlow(r, why);
             }
         }
     }
@@ -224,7 +271,7 @@ public final class FailoverVerifierChannel implements VerifierChannel {
 
             @Override
             public void onError(Throwable t) {
-                if (replicaFailure(t) && failed(request.getSessionId(), replica, t) != null && !started) {
+                if (kind(t) == Failure.UNREACHABLE && failed(request.getSessionId(), replica, t) != null && !started) {
                     generate(request, observer); // nothing was streamed yet: start over on the new replica
                     return;
                 }
@@ -264,6 +311,7 @@ public final class FailoverVerifierChannel implements VerifierChannel {
             return CompletableFuture.completedFuture(ReleaseResponse.getDefaultInstance());
         }
         replica.sessionRemoved();
+        timedOutRounds.remove(request.getSessionId());
         return replica.channel().release(request);
     }
 
@@ -287,15 +335,21 @@ public final class FailoverVerifierChannel implements VerifierChannel {
                 + " resolved to an address").asRuntimeException();
     }
 
-    /** Failures that say the replica (not the request) is the problem. */
-    private static boolean replicaFailure(Throwable failure) {
+    /** Why a call failed: the request itself, a replica that cannot be reached, or one that did not answer in time. */
+    private enum Failure { REQUEST, UNREACHABLE, SLOW }
+
+    private static Failure kind(Throwable failure) {
         Throwable cause = GrpcErrors.unwrap(failure);
         if (cause instanceof TimeoutException) {
-            return true;
+            return Failure.SLOW;
         }
-        return cause instanceof StatusRuntimeException s && switch (s.getStatus().getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> true;
-            default -> false;
-        };
+        if (cause instanceof StatusRuntimeException s) {
+            return switch (s.getStatus().getCode()) {
+                case UNAVAILABLE, CANCELLED -> Failure.UNREACHABLE;
+                case DEADLINE_EXCEEDED -> Failure.SLOW;
+                default -> Failure.REQUEST;
+            };
+        }
+        return Failure.REQUEST;
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The verifier replicas sessions can be placed on. A new session goes to the usable replica holding the fewest
- * sessions (ties taken in turn, so even sessions that do not overlap in time spread out); a replica that failed is
- * skipped for {@code downTime}, then tried again by new sessions. The set itself changes when the addresses are
+ * sessions (ties taken in turn, so even sessions that do not overlap in time spread out); a replica that failed
+ * (down, or slow) is skipped for {@code downTime}, then tried again by new sessions. The set itself changes when the addresses are
  * resolved again ({@link ReplicaResolver}).
  */
 final class ReplicaPool {
@@ -51,12 +51,18 @@ final class ReplicaPool {
         return replicas.stream().sorted(Comparator.comparing(r -> r.usable() ? 0 : 1)).toList();
     }
 
-    /** True if the replica was usable until now. */
+    /** The replica cannot be reached. True if it was in better health until now. */
     boolean markDown(VerifierReplica replica) {
         return replica.markDown(downNanos);
     }
 
+    /** The replica did not answer in time. True if it was usable until now. */
+    boolean markSlow(VerifierReplica replica) {
+        return replica.markSlow(downNanos);
+    }
+
+    /** Replicas new sessions avoid after a failure. */
     int down() {
-        return (int) replicas.stream().filter(VerifierReplica::down).count();
+        return (int) replicas.stream().filter(VerifierReplica::avoided).count();
     }
 }

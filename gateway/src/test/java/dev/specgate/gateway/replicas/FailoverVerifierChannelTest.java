@@ -33,12 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Failover below the circuit breaker, with a replica that accepts connections and never answers (hung). */
+/**
+ * Failover below the circuit breaker, with a replica that accepts connections and never answers (hung): its first
+ * session's round times out, is retried there, times out again, and moves to the live replica.
+ */
 class FailoverVerifierChannelTest {
     private static final String PROMPT = "And God said";
 
     @Test
-    void sessionsOnAHungReplicaMoveOnWhenTheirRoundTimesOut() throws Exception {
+    void aSessionOnAHungReplicaMovesWhenItsRoundTimesOutTwice() throws Exception {
         try (Model draftModel = Model.load(TestModels.path("kjv-draft-1m-q8_0.gguf"));
              Model verifierModel = Model.load(TestModels.path("kjv-verifier-14m-q8_0.gguf"));
              DraftEngine draft = new DraftEngine(draftModel);
@@ -52,18 +55,18 @@ class FailoverVerifierChannelTest {
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
             Duration round = Duration.ofMillis(resilience.roundTimeoutMs);
             FailoverVerifierChannel replicas = FailoverVerifierChannel.open(
-                    List.of(new VerifierAddress("127.0.0.1", hung.port()),
-                            new VerifierAddress("127.0.0.1", live.port())),
+                    List.of(new VerifierAddress("127.0.0.1", live.port()),   // Info asks this one first
+                            new VerifierAddress("127.0.0.1", hung.port())),
                     AddressResolver.SYSTEM,
                     (address, authority) -> GrpcVerifierChannel.owning(GrpcConnector.plaintext().open(address),
-                            round, Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                            round, Duration.ofSeconds(30), Duration.ofSeconds(30)),
                     Duration.ofSeconds(30), metrics);
             try (ResilientVerifierChannel verifier = new ResilientVerifierChannel(replicas, resilience, scheduler,
                     metrics)) {
                 SpeculativeDecoder decoder = SpeculativeDecoder.create(new InProcessDraftChannel(draft), verifier);
                 int[] prompt = verifierModel.tokenizer().encode(PROMPT);
                 int[] expected = Generator.generate(verifierModel, prompt, 32, SamplingParams.GREEDY).ids();
-                for (int i = 0; i < 4; i++) { // placed in turn: every other session starts on the hung replica
+                for (int i = 0; i < 4; i++) { // placed in turn: the second session starts on the hung replica
                     var result = decoder.generate(new DecodeRequest(prompt, 32,
                             dev.specgate.proto.v1.SamplingParams.getDefaultInstance(), 4));
                     assertArrayEquals(expected, result.ids());
