@@ -6,6 +6,7 @@ import dev.specgate.engine.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.specgate.gateway.bench.GatewayBenchmark;
 import dev.specgate.gateway.decode.LocalModels;
 import dev.specgate.gateway.decode.SpeculativeBenchmark;
 
@@ -17,12 +18,13 @@ import java.util.concurrent.Callable;
 
 /** {@code ./specgate bench ...}: benchmarks that print their figures (JSON with --json). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Forward.class, BenchCommand.Verifier.class, BenchCommand.Speculative.class})
+        subcommands = {BenchCommand.Forward.class, BenchCommand.Verifier.class, BenchCommand.Speculative.class,
+                BenchCommand.GatewayOverhead.class})
 final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: forward, verifier, speculative");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: forward, verifier, speculative, gateway");
     }
 
     @Command(name = "forward", mixinStandardHelpOptions = true,
@@ -125,6 +127,52 @@ final class BenchCommand implements Runnable {
                 }
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "gateway", mixinStandardHelpOptions = true,
+            description = "Gateway overhead: time to first token and tokens/s through the gateway (HTTP streaming) "
+                    + "vs calling the decoder directly, interleaved in one run.")
+    static final class GatewayOverhead implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = ServeCommand.DEFAULT_VERIFIER,
+                description = "Verifier GGUF file, or a file name in $SPECGATE_MODELS (default ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--draft", defaultValue = ServeCommand.DEFAULT_DRAFT,
+                description = "Draft GGUF file, or a file name in $SPECGATE_MODELS (default ${DEFAULT-VALUE})")
+        String draft;
+
+        @Option(names = "--prompts", description = "Prompt file, one per line (default: reference/prompts.txt beside the models)")
+        Path prompts;
+
+        @Option(names = "--max-tokens", defaultValue = "64", description = "Tokens per request (default ${DEFAULT-VALUE})")
+        int maxTokens;
+
+        @Option(names = "--modes", split = ",", defaultValue = "speculative,verifier-only",
+                description = "Decode modes to compare (default ${DEFAULT-VALUE})")
+        List<String> modes;
+
+        @Option(names = "--k", defaultValue = "4", description = "Draft tokens per round (default ${DEFAULT-VALUE})")
+        int k;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed passes over the prompts (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Option(names = "--json", description = "Print one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = prompts != null ? prompts : ModelFiles.directory().resolve("../reference/prompts.txt");
+            List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+            Map<String, Object> result = GatewayBenchmark.run(model, draft, lines, maxTokens, modes, k,
+                    Math.max(1, repeats));
+            if (json) {
+                System.out.println(Json.write(result));
+            } else {
+                result.forEach((key, v) -> System.out.println(key + ": " + v));
+            }
+            return 0;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.specgate.cli;
 
 import dev.specgate.draft.DraftServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -16,9 +17,12 @@ final class DraftCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50053", description = "Port to listen on (default ${DEFAULT-VALUE})")
     int port;
 
+    @Mixin
+    ServerTlsOptions tls;
+
     @Override
     public Integer call() throws Exception {
-        DraftServer.serve(model, port);
+        DraftServer.serve(model, port, tls.credentials());
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import dev.specgate.verifier.VerifierConfig;
 import dev.specgate.verifier.VerifierMetrics;
 import dev.specgate.verifier.VerifierServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -51,12 +52,16 @@ final class VerifierCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     int metricsPort;
 
+    @Mixin
+    ServerTlsOptions tls;
+
     @Override
     public Integer call() throws Exception {
         VerifierConfig config = new VerifierConfig(maxDraftTokens, batchTokens,
                 Duration.ofNanos((long) (maxWaitMs * 1e6)), Duration.ofSeconds(sessionTtlSeconds),
                 kvMemoryMb << 20, maxQueued);
-        VerifierServer.runUntilShutdown(Model.load(ModelFiles.resolve(model)), config, port, metricsPort);
+        VerifierServer.runUntilShutdown(Model.load(ModelFiles.resolve(model)), config, port, metricsPort,
+                tls.credentials());
         return 0;
     }
 }

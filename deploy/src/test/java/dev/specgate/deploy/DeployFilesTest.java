@@ -171,6 +171,41 @@ class DeployFilesTest {
     }
 
     @Test
+    void grpcTlsOfTheExampleOverlayFitsTogether() throws Exception {
+        // The verifier patch keeps the base arguments and adds the TLS options of ./specgate verifier.
+        JsonNode base = container("verifier.yaml").path("args");
+        JsonNode patched = docs(Tools.deploy().resolve("k8s/overlays/example/verifier-grpc-tls-patch.yaml"))
+                .getFirst().at("/spec/template/spec/containers/0/args");
+        for (int i = 0; i < base.size(); i++) {
+            assertEquals(base.get(i), patched.get(i), "base argument " + i);
+        }
+        Set<String> tlsOptions = new HashSet<>();
+        for (var field : Class.forName("dev.specgate.cli.ServerTlsOptions").getDeclaredFields()) {
+            Option option = field.getAnnotation(Option.class);
+            if (option != null) {
+                tlsOptions.addAll(List.of(option.names()));
+            }
+        }
+        for (int i = base.size(); i < patched.size(); i += 2) {
+            assertTrue(tlsOptions.contains(patched.get(i).asText()), patched.get(i) + " is one of " + tlsOptions);
+        }
+        assertEquals(base.size() + 2 * tlsOptions.size(), patched.size(), "every TLS option set: " + patched);
+        // The gateway's client certificate files are where its patch mounts the gRPC TLS secret.
+        JsonNode gatewayPatch = docs(Tools.deploy().resolve("k8s/overlays/example/gateway-tls-patch.yaml")).getFirst();
+        String mount = null;
+        for (JsonNode m : gatewayPatch.at("/spec/template/spec/containers/0/volumeMounts")) {
+            if (m.path("name").asText().equals("grpc-tls")) {
+                mount = m.path("mountPath").asText();
+            }
+        }
+        GatewayConfig c = GatewayConfig.parse(Files.readString(Tools.deploy().resolve("k8s/overlays/example/gateway.yaml")));
+        assertTrue(c.grpcTls.enabled);
+        for (String file : List.of(c.grpcTls.caPath, c.grpcTls.certPath, c.grpcTls.keyPath)) {
+            assertTrue(mount != null && file.startsWith(mount + "/"), file + " under " + mount);
+        }
+    }
+
+    @Test
     void dashboardsAndRulesUseMetricsTheCodeExports() throws Exception {
         Set<String> exported = new HashSet<>();
         GatewayMetrics gateway = new GatewayMetrics();

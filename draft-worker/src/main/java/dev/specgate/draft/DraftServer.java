@@ -5,6 +5,7 @@ import dev.specgate.engine.model.Model;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +24,16 @@ public final class DraftServer implements AutoCloseable {
 
     /** Loads the model and listens on {@code port} (0 picks a free port; see {@link #port()}). */
     public static DraftServer start(String modelNameOrPath, int port, DraftConfig config) throws IOException {
+        return start(modelNameOrPath, port, config, InsecureServerCredentials.create());
+    }
+
+    /** As {@link #start(String, int, DraftConfig)}, with transport security ({@code GrpcTls#server}). */
+    public static DraftServer start(String modelNameOrPath, int port, DraftConfig config,
+                                    ServerCredentials credentials) throws IOException {
         Model model = Model.load(ModelFiles.resolve(modelNameOrPath));
         DraftEngine engine = new DraftEngine(model, config);
         try {
-            Server server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+            Server server = Grpc.newServerBuilderForPort(port, credentials)
                     .addService(new DraftGrpcService(engine))
                     .build()
                     .start();
@@ -76,14 +83,16 @@ public final class DraftServer implements AutoCloseable {
         if (model == null) {
             throw new IllegalArgumentException("usage: DraftServer --model PATH --port N");
         }
-        serve(model, port);
+        serve(model, port, InsecureServerCredentials.create());
     }
 
     /** Runs until the process is stopped. */
-    public static void serve(String model, int port) throws IOException, InterruptedException {
-        DraftServer server = start(model, port, DraftConfig.DEFAULT);
+    public static void serve(String model, int port, ServerCredentials credentials)
+            throws IOException, InterruptedException {
+        DraftServer server = start(model, port, DraftConfig.DEFAULT, credentials);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        System.out.println("draft worker serving " + server.engine().info().getModel() + " on port " + server.port());
+        System.out.println("draft worker serving " + server.engine().info().getModel() + " on port " + server.port()
+                + (credentials instanceof InsecureServerCredentials ? " (plaintext)" : " (TLS)"));
         server.awaitTermination();
     }
 }

@@ -6,7 +6,9 @@ import dev.specgate.engine.model.Model;
 import dev.specgate.engine.tokenizer.Tokenizer;
 import dev.specgate.engine.tokenizer.Tokenizers;
 import dev.specgate.gateway.backend.Draft;
+import dev.specgate.gateway.decode.GrpcConnector;
 import dev.specgate.gateway.decode.GrpcDraftChannel;
+import dev.specgate.gateway.decode.GrpcErrors;
 import dev.specgate.proto.v1.ModelInfo;
 
 import java.io.IOException;
@@ -29,13 +31,12 @@ import java.util.concurrent.TimeoutException;
 final class DraftWiring {
     /** One Propose (k tokens, or a whole prompt's prefill) or Info/Release call. */
     static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
-    private static final long STARTUP_INFO_SECONDS = 10;
 
     private DraftWiring() {
     }
 
-    static Draft open(GatewayConfig config, ExecutorService inference, List<AutoCloseable> resources)
-            throws IOException {
+    static Draft open(GatewayConfig config, GrpcConnector connector, ExecutorService inference,
+                      List<AutoCloseable> resources) throws IOException {
         if (!config.draft.startsWith("grpc://")) {
             Model model = Model.load(ModelFiles.resolve(config.draft));
             resources.add(model);
@@ -44,10 +45,10 @@ final class DraftWiring {
             return draft;
         }
         String target = config.draft.substring("grpc://".length()).trim();
-        GrpcDraftChannel channel = GrpcDraftChannel.connect(target, CALL_DEADLINE);
+        GrpcDraftChannel channel = GrpcDraftChannel.owning(connector.open(target), CALL_DEADLINE);
         ModelInfo info;
         try {
-            info = channel.info().get(STARTUP_INFO_SECONDS, TimeUnit.SECONDS);
+            info = channel.info().get(config.resilience.startupTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             channel.close();
             Thread.currentThread().interrupt();
@@ -55,8 +56,8 @@ final class DraftWiring {
         } catch (ExecutionException | TimeoutException e) {
             channel.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IOException("the draft worker at " + config.draft + " does not answer (" + cause
-                    + "); the gateway needs its draft to start", cause);
+            throw new IOException("the draft worker at " + config.draft + " does not answer ("
+                    + GrpcErrors.describe(cause) + "); the gateway needs its draft to start", cause);
         }
         Tokenizer tokenizer;
         String chatTemplate;

@@ -2,8 +2,10 @@ package dev.specgate.gateway;
 
 import dev.specgate.gateway.backend.Draft;
 import dev.specgate.gateway.backend.DraftOnlyBackend;
+import dev.specgate.gateway.decode.GrpcConnector;
 import dev.specgate.gateway.http.GatewayServer;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.replicas.AddressResolver;
 import dev.specgate.gateway.routing.GatewayRouting;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -53,6 +55,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts with the given Vert.x options (tests tighten the blocked-thread checker). */
     public static Gateway start(GatewayConfig config, VertxOptions vertxOptions) throws IOException {
+        return start(config, vertxOptions, AddressResolver.SYSTEM);
+    }
+
+    /** As {@link #start(GatewayConfig, VertxOptions)}, resolving verifier host names with {@code resolver}. */
+    static Gateway start(GatewayConfig config, VertxOptions vertxOptions, AddressResolver resolver)
+            throws IOException {
         if (config.draft == null || config.draft.isBlank()) {
             throw new IllegalArgumentException("no draft model configured");
         }
@@ -65,12 +73,14 @@ public final class Gateway implements AutoCloseable {
         CompletionBackend backend;
         String modelName;
         try {
-            Draft draft = DraftWiring.open(config, inference, resources);
+            GrpcConnector connector = GrpcConnector.of(config.grpcTls);
+            Draft draft = DraftWiring.open(config, connector, inference, resources);
             if (config.verifier == null || config.verifier.isBlank()) {
                 backend = new DraftOnlyBackend(draft, metrics, routing);
                 modelName = draft.name();
             } else {
-                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, routing, resources);
+                VerifierWiring wiring = VerifierWiring.connect(config, draft, metrics, routing, connector, resolver,
+                        resources);
                 backend = wiring.backend();
                 modelName = wiring.modelName();
             }

@@ -63,6 +63,10 @@ public final class GatewayConfig {
     /** Threads running in-process inference (0 = number of cores). */
     public int inferenceThreads = 0;
     public Tls tls = new Tls();
+    /** TLS of the gateway's gRPC connections to remote ({@code grpc://}) draft and verifier workers. */
+    public GrpcTls grpcTls = new GrpcTls();
+    /** How often {@code grpc://} verifier host names are resolved again (one channel per address); 0 = once. */
+    public long dnsRefreshMs = 30_000;
     public Resilience resilience = new Resilience();
     /** Logs prompts and outputs (debugging only: they may be private). */
     public boolean logPrompts = false;
@@ -104,6 +108,18 @@ public final class GatewayConfig {
         public String keyPath;
     }
 
+    /**
+     * Client side of TLS on gRPC, from PEM files. {@code ca_path}: CA certificates to trust (null = the JVM's
+     * default trust store); {@code cert_path} and {@code key_path} (PKCS#8): the gateway's own certificate, for
+     * workers that require client certificates (mTLS).
+     */
+    public static final class GrpcTls {
+        public boolean enabled = false;
+        public String caPath;
+        public String certPath;
+        public String keyPath;
+    }
+
     /** How the gateway protects itself from a slow or dead verifier. */
     public static final class Resilience {
         /** A verification round slower than this fails (and the request continues on the draft). */
@@ -120,6 +136,8 @@ public final class GatewayConfig {
         public int halfOpenCalls = 1;
         /** Sessions using the verifier at once; beyond this, requests run draft-only. */
         public int maxVerifierSessions = 256;
+        /** Deadline of the verifier's Info call at startup and of each reconnection probe. */
+        public long startupTimeoutMs = 10_000;
     }
 
     public static GatewayConfig load(Path yaml) throws IOException {

@@ -4,12 +4,14 @@ import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.model.Model;
 import dev.specgate.gateway.backend.Draft;
 import dev.specgate.gateway.backend.ResilientVerifierChannel;
-import dev.specgate.gateway.backend.ShardedVerifierChannel;
 import dev.specgate.gateway.backend.SpeculativeBackend;
 import dev.specgate.gateway.backend.VerifierLink;
+import dev.specgate.gateway.decode.GrpcConnector;
 import dev.specgate.gateway.decode.GrpcVerifierChannel;
-import dev.specgate.gateway.decode.VerifierChannel;
 import dev.specgate.gateway.metrics.GatewayMetrics;
+import dev.specgate.gateway.replicas.AddressResolver;
+import dev.specgate.gateway.replicas.FailoverVerifierChannel;
+import dev.specgate.gateway.replicas.VerifierAddress;
 import dev.specgate.gateway.routing.GatewayRouting;
 import dev.specgate.verifier.VerifierConfig;
 import dev.specgate.verifier.VerifierEngine;
@@ -17,7 +19,6 @@ import dev.specgate.verifier.VerifierServer;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * (the same path a remote verifier takes, so fallback is exercised for real); {@code grpc://host:port,...}
  * connects to running workers, which need not be up yet: a verifier that does not answer at startup leaves the
  * gateway serving draft-only (breaker held open) while a background probe waits for it ({@link VerifierLink}).
+ * Every address is expanded into one replica per resolved IP, with session affinity and failover between them
+ * ({@link FailoverVerifierChannel}), under one circuit breaker ({@link ResilientVerifierChannel}).
  * The draft is in-process or remote ({@link DraftWiring}).
  */
 record VerifierWiring(CompletionBackend backend, String modelName) {
@@ -36,15 +39,15 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
     private static final String LOOPBACK = "127.0.0.1";
 
     static VerifierWiring connect(GatewayConfig config, Draft draft, GatewayMetrics metrics, GatewayRouting routing,
-                                  List<AutoCloseable> resources) throws IOException {
-        Duration roundDeadline = Duration.ofMillis(config.resilience.roundTimeoutMs);
-        List<VerifierChannel> replicas = new ArrayList<>();
+                                  GrpcConnector connector, AddressResolver resolver, List<AutoCloseable> resources) throws IOException {
+        GatewayConfig.Resilience r = config.resilience;
+        Duration roundDeadline = Duration.ofMillis(r.roundTimeoutMs);
+        Duration infoDeadline = Duration.ofMillis(r.startupTimeoutMs);
+        boolean remote = config.verifier.startsWith("grpc://");
+        List<VerifierAddress> addresses;
         String localName = null;
-        if (config.verifier.startsWith("grpc://")) {
-            for (String address : config.verifier.split(",")) {
-                String target = address.trim().substring("grpc://".length());
-                replicas.add(GrpcVerifierChannel.connect(target, roundDeadline, GENERATE_DEADLINE));
-            }
+        if (remote) {
+            addresses = VerifierAddress.parseList(config.verifier);
         } else {
             Model verifierModel = Model.load(ModelFiles.resolve(config.verifier));
             resources.add(verifierModel);
@@ -53,25 +56,29 @@ record VerifierWiring(CompletionBackend backend, String modelName) {
             VerifierServer server = VerifierServer.start(engine, LOOPBACK, 0); // not reachable from outside
             resources.add(server);
             localName = verifierModel.name();
-            replicas.add(GrpcVerifierChannel.connect(LOOPBACK + ":" + server.port(), roundDeadline,
-                    GENERATE_DEADLINE));
+            addresses = List.of(new VerifierAddress(LOOPBACK, server.port()));
         }
-        VerifierChannel channel = replicas.size() == 1 ? replicas.getFirst() : new ShardedVerifierChannel(replicas);
+        GrpcConnector channels = remote ? connector : GrpcConnector.plaintext(); // our own worker: loopback, plaintext
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Gateway.daemonThreads("specgate-resilience-"));
         resources.add(scheduler::shutdownNow);
-        ResilientVerifierChannel verifier = new ResilientVerifierChannel(channel, config.resilience, scheduler, metrics);
+        FailoverVerifierChannel replicas = FailoverVerifierChannel.open(addresses, resolver,
+                (address, authority) -> GrpcVerifierChannel.owning(channels.open(address, authority), roundDeadline,
+                        GENERATE_DEADLINE, infoDeadline),
+                Duration.ofMillis(r.openWaitMs), metrics);
+        replicas.resolveEvery(scheduler, config.dnsRefreshMs);
+        ResilientVerifierChannel verifier = new ResilientVerifierChannel(replicas, r, scheduler, metrics);
         resources.add(verifier);
         VerifierLink link = new VerifierLink(draft.channel(), verifier);
         resources.add(link);
         if (!link.connectNow()) {
-            link.keepTrying(scheduler, config.resilience.openWaitMs);
+            link.keepTrying(scheduler, r.openWaitMs);
         }
         VerifierLink.Decoders decoders = link.current();
         String name = localName != null ? localName
                 : decoders != null ? decoders.speculative().verifierInfo().getModel() : draft.name();
         CompletionBackend backend = new SpeculativeBackend(draft, link, verifier,
-                config.resilience.maxVerifierSessions, metrics, routing, config.entropyWindow, config.draftTemperature);
+                r.maxVerifierSessions, metrics, routing, config.entropyWindow, config.draftTemperature);
         return new VerifierWiring(backend, name);
     }
 }

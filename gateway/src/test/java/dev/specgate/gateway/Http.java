@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /** A plain JDK HTTP client for the gateway's raw API: exact status codes, headers and SSE bytes. */
 final class Http {
@@ -55,6 +56,41 @@ final class Http {
                 }
             }
             return out;
+        }
+
+        /** The completion's text: every chunk's {@code text} (completions) or {@code delta.content} (chat). */
+        String text() {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode e : jsonEvents()) {
+                for (JsonNode c : e.path("choices")) {
+                    text.append(c.has("text") ? c.get("text").asText() : c.at("/delta/content").asText(""));
+                }
+            }
+            return text.toString();
+        }
+
+        /** The {@code usage} of the usage chunk, or null. */
+        JsonNode usage() {
+            for (JsonNode e : jsonEvents()) {
+                if (e.has("usage") && !e.get("usage").isNull()) {
+                    return e.get("usage");
+                }
+            }
+            return null;
+        }
+
+        /** The {@code error} object of an error event, or null. */
+        JsonNode error() {
+            for (JsonNode e : jsonEvents()) {
+                if (e.has("error")) {
+                    return e.get("error");
+                }
+            }
+            return null;
+        }
+
+        boolean endsWithDone() {
+            return !events.isEmpty() && new String(events.getLast(), StandardCharsets.UTF_8).equals("[DONE]");
         }
     }
 
@@ -108,6 +144,35 @@ final class Http {
             }
         }
         return new Stream(r.statusCode(), events, raw);
+    }
+
+    /**
+     * POSTs and reads a server-sent event stream line by line as it arrives, counting {@code firstText} down at the
+     * first event carrying text (or at the end, if none does): a test can act while streams are running.
+     */
+    static Stream streamSignalling(String url, String body, CountDownLatch firstText)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<java.util.stream.Stream<String>> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofLines());
+        List<byte[]> events = new ArrayList<>();
+        boolean signalled = false;
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("data: ")) {
+                    events.add(line.substring(6).getBytes(StandardCharsets.UTF_8));
+                    if (!signalled && line.contains("\"text\":\"") && !line.contains("\"text\":\"\"")) {
+                        signalled = true;
+                        firstText.countDown();
+                    }
+                }
+            }
+        } finally {
+            if (!signalled) {
+                firstText.countDown();
+            }
+        }
+        return new Stream(r.statusCode(), events, "");
     }
 
     /** Decodes UTF-8, failing on any malformed or incomplete sequence. */

@@ -5,9 +5,7 @@ import dev.specgate.draft.DraftConfig;
 import dev.specgate.draft.DraftServer;
 import dev.specgate.engine.Generator;
 import dev.specgate.engine.TestModels;
-import dev.specgate.engine.model.Model;
 import dev.specgate.engine.sampling.SamplingParams;
-import dev.specgate.engine.tokenizer.TokenDecoder;
 import dev.specgate.verifier.VerifierConfig;
 import dev.specgate.verifier.VerifierEngine;
 import dev.specgate.verifier.VerifierServer;
@@ -17,24 +15,16 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import static dev.specgate.gateway.GreedyReference.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -45,17 +35,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * started while its verifier is down.
  */
 class RemoteDraftGatewayTest {
-    private static final String PROMPT = "And God said";
-    private static Model verifierModel;
-    private static Model draftModel;
+    private static GreedyReference ref;
     private static VerifierEngine engine;
     private static DraftServer draftServer;
 
     @BeforeAll
     static void load() throws Exception {
-        verifierModel = Model.load(TestModels.path(TestGateway.VERIFIER));
-        draftModel = Model.load(TestModels.path(TestGateway.DRAFT));
-        engine = new VerifierEngine(verifierModel, VerifierConfig.defaults());
+        ref = GreedyReference.load();
+        engine = new VerifierEngine(ref.verifierModel, VerifierConfig.defaults());
         draftServer = DraftServer.start(TestModels.path(TestGateway.DRAFT).toString(), 0, DraftConfig.DEFAULT);
     }
 
@@ -67,11 +54,8 @@ class RemoteDraftGatewayTest {
         if (engine != null) {
             engine.close();
         }
-        if (verifierModel != null) {
-            verifierModel.close();
-        }
-        if (draftModel != null) {
-            draftModel.close();
+        if (ref != null) {
+            ref.close();
         }
     }
 
@@ -82,27 +66,6 @@ class RemoteDraftGatewayTest {
         });
     }
 
-    private static String body(Gateway g, int maxTokens, String mode, boolean stream) {
-        return "{\"model\":\"" + g.modelName() + "\",\"prompt\":\"" + PROMPT + "\",\"max_tokens\":" + maxTokens
-                + ",\"temperature\":0" + (mode == null ? "" : ",\"specgate_mode\":\"" + mode + "\"")
-                + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
-    }
-
-    private static String decode(int[] ids) {
-        TokenDecoder d = verifierModel.tokenizer().newDecoder();
-        StringBuilder out = new StringBuilder();
-        for (int id : ids) {
-            if (!verifierModel.tokenizer().isControl(id)) {
-                out.append(d.push(id));
-            }
-        }
-        return out.toString();
-    }
-
-    private static int[] prompt() {
-        return verifierModel.tokenizer().encode(PROMPT);
-    }
-
     @Test
     void speculativeWithARemoteDraftEqualsVerifierGreedy() throws Exception {
         try (VerifierServer verifier = VerifierServer.start(engine, "127.0.0.1", 0);
@@ -110,10 +73,9 @@ class RemoteDraftGatewayTest {
                  c.verifier = "grpc://127.0.0.1:" + verifier.port();
                  c.defaultMode = "speculative";
              })) {
-            assertEquals(verifierModel.name(), g.modelName());
+            assertEquals(ref.verifierModel.name(), g.modelName());
             JsonNode spec = Http.post(g.baseUrl() + "/completions", body(g, 48, "speculative", false)).json();
-            int[] reference = Generator.generate(verifierModel, prompt(), 48, SamplingParams.GREEDY).ids();
-            assertEquals(decode(reference), spec.at("/choices/0/text").asText());
+            assertEquals(ref.verifierText(48), spec.at("/choices/0/text").asText());
             JsonNode report = spec.at("/usage/specgate");
             assertEquals("speculative", report.get("mode").asText(), spec.toString());
             assertFalse(report.get("fallback").asBoolean());
@@ -127,10 +89,10 @@ class RemoteDraftGatewayTest {
     void draftOnlyRunsThroughTheRemoteDraft() throws Exception {
         int before = draftServer.engine().sessionCount();
         try (Gateway g = start(c -> { })) {
-            assertEquals(draftModel.name(), g.modelName());
+            assertEquals(ref.draftModel.name(), g.modelName());
             JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 40, null, false)).json();
-            int[] reference = Generator.generate(draftModel, prompt(), 40, SamplingParams.GREEDY).ids();
-            assertEquals(decode(reference), r.at("/choices/0/text").asText(), r.toString());
+            int[] reference = Generator.generate(ref.draftModel, ref.prompt(), 40, SamplingParams.GREEDY).ids();
+            assertEquals(ref.decode(reference), r.at("/choices/0/text").asText(), r.toString());
             assertEquals(reference.length, r.at("/usage/completion_tokens").asInt());
             assertEquals("draft-only", r.at("/usage/specgate/mode").asText());
             assertFalse(r.at("/usage/specgate/fallback").asBoolean());
@@ -138,16 +100,10 @@ class RemoteDraftGatewayTest {
             // Streamed: the chunks add up to the same text.
             Http.Stream s = Http.stream(g.baseUrl() + "/completions", body(g, 40, null, true));
             assertEquals(200, s.status());
-            StringBuilder text = new StringBuilder();
-            for (JsonNode e : s.jsonEvents()) {
-                for (JsonNode c : e.get("choices")) {
-                    text.append(c.get("text").asText());
-                }
-            }
-            assertEquals(decode(reference), text.toString());
+            assertEquals(ref.decode(reference), s.text());
 
             // Sampled: what the draft samples, reproducibly for a seed.
-            String sampled = "{\"model\":\"" + g.modelName() + "\",\"prompt\":\"" + PROMPT
+            String sampled = "{\"model\":\"" + g.modelName() + "\",\"prompt\":\"" + GreedyReference.PROMPT
                     + "\",\"max_tokens\":30,\"temperature\":0.9,\"seed\":7}";
             String a = Http.post(g.baseUrl() + "/completions", sampled).json().at("/choices/0/text").asText();
             String b = Http.post(g.baseUrl() + "/completions", sampled).json().at("/choices/0/text").asText();
@@ -175,8 +131,7 @@ class RemoteDraftGatewayTest {
         // The verifier's file carries the same tokenizer: accepted.
         try (Gateway g = start(c -> c.tokenizer = TestModels.path(TestGateway.VERIFIER).toString())) {
             JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 8, null, false)).json();
-            int[] reference = Generator.generate(draftModel, prompt(), 8, SamplingParams.GREEDY).ids();
-            assertEquals(decode(reference), r.at("/choices/0/text").asText());
+            assertEquals(ref.draftText(8), r.at("/choices/0/text").asText());
         }
         // Another model's tokenizer: refused at startup.
         String other = TestModels.path("stories260K.gguf").toString();
@@ -203,46 +158,64 @@ class RemoteDraftGatewayTest {
             c.resilience.openWaitMs = 300;
             c.resilience.roundTimeoutMs = 1000;
         })) {
-            int streams = 6;
-            CountDownLatch started = new CountDownLatch(streams);
-            ExecutorService clients = Executors.newFixedThreadPool(streams);
-            List<Future<Http.Stream>> results = new ArrayList<>();
-            HttpClient http = HttpClient.newHttpClient();
-            for (int i = 0; i < streams; i++) {
-                results.add(clients.submit(() -> readStream(http, g, body(g, maxTokens, "speculative", true), started)));
-            }
-            assertTrue(started.await(60, TimeUnit.SECONDS), "every stream produced a token");
-            verifier.shutdown(Duration.ZERO);
-            int[] verifierRef = Generator.generate(verifierModel, prompt(), maxTokens, SamplingParams.GREEDY).ids();
+            List<Http.Stream> streams = ConcurrentStreams.run(g, 6, body(g, maxTokens, "speculative", true),
+                    () -> verifier.shutdown(Duration.ZERO));
+            int[] verifierRef = ref.verifierIds(maxTokens);
             int fallbacks = 0;
-            for (Future<Http.Stream> f : results) {
-                Http.Stream s = f.get(120, TimeUnit.SECONDS);
+            for (Http.Stream s : streams) {
                 assertEquals(200, s.status());
-                StringBuilder text = new StringBuilder();
-                JsonNode usage = null;
-                for (JsonNode e : s.jsonEvents()) {
-                    assertFalse(e.has("error"), "no error event: " + e);
-                    if (e.has("usage") && !e.get("usage").isNull()) {
-                        usage = e.get("usage");
-                    }
-                    for (JsonNode c : e.get("choices")) {
-                        text.append(c.get("text").asText());
-                    }
-                }
-                assertEquals("[DONE]", new String(s.events().getLast(), StandardCharsets.UTF_8));
+                assertNull(s.error(), "no error event");
+                assertTrue(s.endsWithDone());
+                JsonNode usage = s.usage();
                 JsonNode report = usage.get("specgate");
                 if (report.get("fallback").asBoolean()) {
                     fallbacks++;
                     assertEquals("draft-only", report.get("mode").asText());
-                    assertValidFallback(verifierRef, text.toString(), usage.get("completion_tokens").asInt());
+                    ref.assertValidFallback(verifierRef, s.text(), usage.get("completion_tokens").asInt());
                 } else {
-                    assertEquals(decode(verifierRef), text.toString());
+                    assertEquals(ref.decode(verifierRef), s.text());
                 }
             }
-            clients.shutdownNow();
             assertTrue(fallbacks >= 1, "at least one stream was cut over to the draft");
         } finally {
             verifier.close();
+        }
+    }
+
+    @Test
+    void aDraftWorkerKilledMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
+        // Its own draft worker (the shared one stays up), and speculation: slow enough to be cut mid-stream, and
+        // after the draft dies nothing can continue the generation (the fallback needs the draft too).
+        DraftServer doomed = DraftServer.start(TestModels.path(TestGateway.DRAFT).toString(), 0, DraftConfig.DEFAULT);
+        AtomicBoolean killed = new AtomicBoolean();
+        int maxTokens = 200;
+        try (VerifierServer verifier = VerifierServer.start(engine, "127.0.0.1", 0);
+             Gateway g = TestGateway.start(c -> {
+                 c.draft = "grpc://127.0.0.1:" + doomed.port();
+                 c.verifier = "grpc://127.0.0.1:" + verifier.port();
+                 c.defaultMode = "speculative";
+             })) {
+            List<Http.Stream> streams = ConcurrentStreams.run(g, 4, body(g, maxTokens, null, true), () -> {
+                killed.set(true);
+                doomed.close();
+            });
+            String verifierText = ref.verifierText(maxTokens);
+            for (Http.Stream s : streams) {
+                assertEquals(200, s.status(), "the stream had started");
+                String text = s.text();
+                assertFalse(text.isEmpty());
+                assertTrue(verifierText.startsWith(text), "what came before the error is the verifier's: " + text);
+                assertFalse(s.endsWithDone(), "no [DONE] after an error");
+                JsonNode last = s.jsonEvents().getLast();
+                assertEquals("server_error", last.at("/error/type").asText(), last.toString());
+                assertEquals("internal_error", last.at("/error/code").asText(), last.toString());
+                assertFalse(last.at("/error/message").asText().isEmpty());
+                assertFalse(last.toString().contains("Exception"), "no stack trace or exception: " + last);
+            }
+        } finally {
+            if (!killed.get()) {
+                doomed.close();
+            }
         }
     }
 
@@ -261,8 +234,7 @@ class RemoteDraftGatewayTest {
             assertTrue(ready.json().at("/verifier/configured").asBoolean(), ready.body());
 
             JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 24, "speculative", false)).json();
-            int[] draftRef = Generator.generate(draftModel, prompt(), 24, SamplingParams.GREEDY).ids();
-            assertEquals(decode(draftRef), r.at("/choices/0/text").asText(), r.toString());
+            assertEquals(ref.draftText(24), r.at("/choices/0/text").asText(), r.toString());
             assertEquals("draft-only", r.at("/usage/specgate/mode").asText());
             assertTrue(r.at("/usage/specgate/fallback").asBoolean());
             Http.Stream s = Http.stream(g.baseUrl() + "/completions", body(g, 24, "verifier-only", true));
@@ -283,8 +255,7 @@ class RemoteDraftGatewayTest {
                     }
                     Thread.sleep(100);
                 }
-                int[] verifierRef = Generator.generate(verifierModel, prompt(), 24, SamplingParams.GREEDY).ids();
-                assertEquals(decode(verifierRef), spec.at("/choices/0/text").asText());
+                assertEquals(ref.verifierText(24), spec.at("/choices/0/text").asText());
                 assertTrue(Http.get(health).json().at("/verifier/reachable").asBoolean());
             }
         }
@@ -294,51 +265,5 @@ class RemoteDraftGatewayTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** The text is the verifier's first j tokens followed by the draft's greedy continuation, for some j. */
-    private static void assertValidFallback(int[] verifierRef, String text, int completionTokens) {
-        int[] prompt = prompt();
-        for (int j = verifierRef.length; j >= 0; j--) {
-            int[] head = Arrays.copyOf(verifierRef, j);
-            if (!text.startsWith(decode(head))) {
-                continue;
-            }
-            int[] prefix = Arrays.copyOf(prompt, prompt.length + j);
-            System.arraycopy(head, 0, prefix, prompt.length, j);
-            int remaining = completionTokens - j;
-            if (remaining <= 0) {
-                continue;
-            }
-            int[] tail = Generator.generate(draftModel, prefix, remaining, SamplingParams.GREEDY).ids();
-            int[] all = Arrays.copyOf(head, j + tail.length);
-            System.arraycopy(tail, 0, all, j, tail.length);
-            if (decode(all).equals(text)) {
-                return;
-            }
-        }
-        fail("text is not a verifier prefix plus a draft continuation: " + text);
-    }
-
-    private static Http.Stream readStream(HttpClient http, Gateway g, String body, CountDownLatch started)
-            throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(g.baseUrl() + "/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<java.util.stream.Stream<String>> r = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        List<byte[]> events = new ArrayList<>();
-        boolean counted = false;
-        for (String line : (Iterable<String>) r.body()::iterator) {
-            if (line.startsWith("data: ")) {
-                events.add(line.substring(6).getBytes(StandardCharsets.UTF_8));
-                if (!counted && line.contains("\"text\":\"") && !line.contains("\"text\":\"\"")) {
-                    counted = true;
-                    started.countDown();
-                }
-            }
-        }
-        if (!counted) {
-            started.countDown();
-        }
-        return new Http.Stream(r.statusCode(), events, "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.specgate.gateway;
 
 import dev.specgate.engine.TestModels;
+import dev.specgate.gateway.replicas.AddressResolver;
 import io.vertx.core.VertxOptions;
 
 import java.io.IOException;
@@ -20,12 +21,22 @@ final class TestGateway {
     }
 
     static Gateway start(Consumer<GatewayConfig> customize, VertxOptions options) throws IOException {
+        return start(customize, options, AddressResolver.SYSTEM);
+    }
+
+    /** As {@link #start(Consumer)}, resolving verifier host names with {@code resolver}. */
+    static Gateway start(Consumer<GatewayConfig> customize, AddressResolver resolver) throws IOException {
+        return start(customize, new VertxOptions(), resolver);
+    }
+
+    private static Gateway start(Consumer<GatewayConfig> customize, VertxOptions options, AddressResolver resolver)
+            throws IOException {
         GatewayConfig config = new GatewayConfig();
         config.host = "127.0.0.1";
         config.port = 0;
         config.draft = TestModels.path(DRAFT).toString();
         config.defaultMode = "draft-only";
         customize.accept(config);
-        return Gateway.start(config, options);
+        return Gateway.start(config, options, resolver);
     }
 }

@@ -2,7 +2,9 @@ package dev.specgate.verifier;
 
 import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.model.Model;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
@@ -28,7 +30,16 @@ public final class VerifierServer implements AutoCloseable {
      * engine: the caller closes it after the server (so a "restart" test can keep the model loaded).
      */
     public static VerifierServer start(VerifierEngine engine, int port) throws IOException {
-        return start(engine, new InetSocketAddress(port));
+        return start(engine, new InetSocketAddress(port), InsecureServerCredentials.create());
+    }
+
+    /**
+     * As {@link #start(VerifierEngine, int)}, with transport security ({@code dev.specgate.proto.GrpcTls#server}:
+     * plaintext, TLS, or mTLS).
+     */
+    public static VerifierServer start(VerifierEngine engine, int port, ServerCredentials credentials)
+            throws IOException {
+        return start(engine, new InetSocketAddress(port), credentials);
     }
 
     /**
@@ -36,11 +47,18 @@ public final class VerifierServer implements AutoCloseable {
      * reachable from other machines); otherwise as {@link #start(VerifierEngine, int)}.
      */
     public static VerifierServer start(VerifierEngine engine, String host, int port) throws IOException {
-        return start(engine, new InetSocketAddress(host, port));
+        return start(engine, host, port, InsecureServerCredentials.create());
     }
 
-    private static VerifierServer start(VerifierEngine engine, InetSocketAddress address) throws IOException {
-        Server server = NettyServerBuilder.forAddress(address)
+    /** Serves on {@code host:port} only, with the given transport security. */
+    public static VerifierServer start(VerifierEngine engine, String host, int port, ServerCredentials credentials)
+            throws IOException {
+        return start(engine, new InetSocketAddress(host, port), credentials);
+    }
+
+    private static VerifierServer start(VerifierEngine engine, InetSocketAddress address,
+                                        ServerCredentials credentials) throws IOException {
+        Server server = NettyServerBuilder.forAddress(address, credentials)
                 .addService(new VerifierGrpcService(engine))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .build()
@@ -101,20 +119,27 @@ public final class VerifierServer implements AutoCloseable {
 
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM), then drains and frees everything. */
     public static void runUntilShutdown(Model model, VerifierConfig config, int port) throws Exception {
-        runUntilShutdown(model, config, port, 0);
+        runUntilShutdown(model, config, port, 0, InsecureServerCredentials.create());
     }
 
     /** As {@link #runUntilShutdown(Model, VerifierConfig, int)}, with Prometheus {@code /metrics} on
-     *  {@code metricsPort} (0 = no metrics endpoint). */
-    public static void runUntilShutdown(Model model, VerifierConfig config, int port, int metricsPort)
-            throws Exception {
+     *  {@code metricsPort} (0 = no metrics endpoint) and the given transport security on the gRPC port. */
+    public static void runUntilShutdown(Model model, VerifierConfig config, int port, int metricsPort,
+                                        ServerCredentials credentials) throws Exception {
         VerifierEngine engine = new VerifierEngine(model, config);
-        VerifierServer server = start(engine, port);
+        VerifierServer server;
+        try {
+            server = start(engine, port, credentials);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         VerifierMetrics metrics = new VerifierMetrics(engine);
         if (metricsPort > 0) {
             metrics.serve(metricsPort);
         }
         System.err.println("verifier: serving " + model.name() + " on port " + server.port()
+                + (credentials instanceof InsecureServerCredentials ? " (plaintext)" : " (TLS)")
                 + (metricsPort > 0 ? "; metrics on http port " + metrics.port() + " /metrics" : ""));
         Thread stopper = Thread.ofPlatform().unstarted(() -> {
             metrics.close();

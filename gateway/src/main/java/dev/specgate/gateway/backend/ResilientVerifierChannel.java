@@ -1,6 +1,7 @@
 package dev.specgate.gateway.backend;
 
 import dev.specgate.gateway.GatewayConfig;
+import dev.specgate.gateway.decode.GrpcErrors;
 import dev.specgate.gateway.decode.VerifierChannel;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import dev.specgate.proto.v1.GenerateRequest;
@@ -25,9 +26,7 @@ import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +68,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
         this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                .timeoutDuration(Duration.ofMillis(config.roundTimeoutMs)).cancelRunningFuture(true).build());
+                .timeoutDuration(timeLimit(config.roundTimeoutMs)).cancelRunningFuture(true).build());
         this.retry = Retry.of("verifier", RetryConfig.custom()
                 .maxAttempts(1 + Math.max(0, config.retries))
                 .waitDuration(Duration.ofMillis(Math.max(1, config.retryWaitMs)))
@@ -141,6 +140,15 @@ public final class ResilientVerifierChannel implements VerifierChannel {
         return health.signals(breakerState());
     }
 
+    /**
+     * The time limit of one attempt: a little longer (10 %, at least 50 ms) than {@code round_timeout_ms}, which is
+     * the deadline the channel gives each round on its replica. The replica's own timeout comes first, where the
+     * replica channel can react to it (move the session); the limiter bounds channels that have no deadline.
+     */
+    static Duration timeLimit(long roundTimeoutMs) {
+        return Duration.ofMillis(roundTimeoutMs + Math.max(50, roundTimeoutMs / 10));
+    }
+
     /** False while the breaker is open (the verifier failed recently and is not being called). */
     public boolean available() {
         CircuitBreaker.State state = breaker.getState();
@@ -185,7 +193,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
 
     private void record(long start, Throwable failure) {
         long nanos = System.nanoTime() - start;
-        Throwable cause = unwrap(failure);
+        Throwable cause = GrpcErrors.unwrap(failure);
         if (cause == null || !healthFailure(cause)) {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS); // answered: the worker is alive
         } else {
@@ -265,7 +273,7 @@ public final class ResilientVerifierChannel implements VerifierChannel {
 
     /** Failures worth another attempt: the worker may answer next time. */
     private static boolean transientFailure(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = GrpcErrors.unwrap(failure);
         if (cause instanceof TimeoutException) {
             return true;
         }
@@ -283,12 +291,5 @@ public final class ResilientVerifierChannel implements VerifierChannel {
                     && code != Status.Code.OUT_OF_RANGE;
         }
         return true;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

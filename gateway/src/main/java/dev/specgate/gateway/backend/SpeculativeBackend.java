@@ -10,6 +10,7 @@ import dev.specgate.gateway.GenerationRequest;
 import dev.specgate.gateway.KSummary;
 import dev.specgate.gateway.SpeculationReport;
 import dev.specgate.gateway.decode.DecodeRequest;
+import dev.specgate.gateway.decode.GrpcErrors;
 import dev.specgate.gateway.decode.SpeculationLength;
 import dev.specgate.gateway.decode.SpeculativeDecoder;
 import dev.specgate.gateway.metrics.GatewayMetrics;
@@ -41,6 +42,7 @@ import java.util.function.LongFunction;
  */
 public final class SpeculativeBackend implements CompletionBackend {
     private static final System.Logger LOG = System.getLogger(SpeculativeBackend.class.getName());
+    private final FallbackLog fallbackLog = FallbackLog.to(LOG);
 
     private final Draft draft;
     private final ExecutorService decodeThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -227,8 +229,7 @@ public final class SpeculativeBackend implements CompletionBackend {
             int remaining = request.maxTokens() - done.length;
             boolean ended = done.length > 0 && done[done.length - 1] == draft.tokenizer().eos();
             metrics.fallback();
-            LOG.log(System.Logger.Level.WARNING, "verifier failed for " + request.id() + " after " + done.length
-                    + " tokens (" + failure + "); continuing draft-only");
+            fallbackLog.fellBack(request.id(), done.length, GrpcErrors.describe(failure));
             if (cancelled || ended || remaining <= 0) {
                 listener.onComplete(report(DecodeMode.DRAFT_ONLY, true));
                 return;

@@ -1,6 +1,7 @@
 package dev.specgate.gateway.backend;
 
 import dev.specgate.gateway.decode.DraftChannel;
+import dev.specgate.gateway.decode.GrpcErrors;
 import dev.specgate.gateway.decode.SpeculativeDecoder;
 import dev.specgate.gateway.decode.TokenizerMismatchException;
 
@@ -44,7 +45,7 @@ public final class VerifierLink implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             verifier.holdOpen();
-            note("verifier not reachable (" + e + "); serving draft-only until it answers");
+            note("verifier not reachable (" + GrpcErrors.describe(e) + "); serving draft-only until it answers");
             return false;
         }
     }
@@ -72,7 +73,8 @@ public final class VerifierLink implements AutoCloseable {
                     + " is reachable: speculating");
         } catch (RuntimeException e) {
             note(e instanceof TokenizerMismatchException
-                    ? "verifier refused: " + e.getMessage() : "verifier still not reachable (" + e + ")");
+                    ? "verifier refused: " + e.getMessage()
+                    : "verifier still not reachable (" + GrpcErrors.describe(e) + ")");
         }
     }
 

@@ -7,8 +7,6 @@ import dev.specgate.proto.v1.ProposeRequest;
 import dev.specgate.proto.v1.ProposeResponse;
 import dev.specgate.proto.v1.ReleaseRequest;
 import dev.specgate.proto.v1.ReleaseResponse;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 
 import java.time.Duration;
@@ -36,8 +34,12 @@ public final class GrpcDraftChannel implements DraftChannel {
 
     /** Opens (and owns) a plaintext channel to {@code host:port}. */
     public static GrpcDraftChannel connect(String target, Duration callDeadline) {
-        return new GrpcDraftChannel(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(),
-                true, callDeadline);
+        return owning(GrpcConnector.plaintext().open(target), callDeadline);
+    }
+
+    /** Takes ownership of {@code channel} (closed with this). */
+    public static GrpcDraftChannel owning(ManagedChannel channel, Duration callDeadline) {
+        return new GrpcDraftChannel(channel, true, callDeadline);
     }
 
     private DraftServiceGrpc.DraftServiceFutureStub withDeadline() {

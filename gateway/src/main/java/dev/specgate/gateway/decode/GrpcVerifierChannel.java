@@ -9,8 +9,6 @@ import dev.specgate.proto.v1.ReleaseResponse;
 import dev.specgate.proto.v1.VerifierServiceGrpc;
 import dev.specgate.proto.v1.VerifyRequest;
 import dev.specgate.proto.v1.VerifyResponse;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 
@@ -20,30 +18,38 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A verifier worker behind gRPC. Verify gets a per-round deadline (a round is one batched forward pass plus
- * queueing, so a late answer means a stuck or overloaded worker); Generate gets a deadline for the whole stream.
+ * queueing, so a late answer means a stuck or overloaded worker); Generate gets a deadline for the whole stream;
+ * Info (asked at startup and by reconnection probes, over a connection that may still be opening) its own.
  */
 public final class GrpcVerifierChannel implements VerifierChannel {
     private final ManagedChannel channel;
     private final boolean ownsChannel;
     private final long roundDeadlineMillis;
     private final long generateDeadlineMillis;
+    private final long infoDeadlineMillis;
 
     public GrpcVerifierChannel(ManagedChannel channel, Duration roundDeadline, Duration generateDeadline) {
-        this(channel, false, roundDeadline, generateDeadline);
+        this(channel, false, roundDeadline, generateDeadline, roundDeadline);
     }
 
     private GrpcVerifierChannel(ManagedChannel channel, boolean ownsChannel, Duration roundDeadline,
-                                Duration generateDeadline) {
+                                Duration generateDeadline, Duration infoDeadline) {
         this.channel = channel;
         this.ownsChannel = ownsChannel;
         this.roundDeadlineMillis = roundDeadline.toMillis();
         this.generateDeadlineMillis = generateDeadline.toMillis();
+        this.infoDeadlineMillis = infoDeadline.toMillis();
     }
 
-    /** Opens (and owns) a plaintext channel to {@code host:port}. */
+    /** Opens (and owns) a plaintext channel to {@code host:port}; Info gets the round deadline. */
     public static GrpcVerifierChannel connect(String target, Duration roundDeadline, Duration generateDeadline) {
-        return new GrpcVerifierChannel(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(),
-                true, roundDeadline, generateDeadline);
+        return owning(GrpcConnector.plaintext().open(target), roundDeadline, generateDeadline, roundDeadline);
+    }
+
+    /** Takes ownership of {@code channel} (closed with this). */
+    public static GrpcVerifierChannel owning(ManagedChannel channel, Duration roundDeadline, Duration generateDeadline,
+                                             Duration infoDeadline) {
+        return new GrpcVerifierChannel(channel, true, roundDeadline, generateDeadline, infoDeadline);
     }
 
     private VerifierServiceGrpc.VerifierServiceFutureStub futureStub() {
@@ -63,7 +69,8 @@ public final class GrpcVerifierChannel implements VerifierChannel {
 
     @Override
     public CompletableFuture<ModelInfo> info() {
-        return GrpcCalls.toCompletable(futureStub().info(InfoRequest.getDefaultInstance()));
+        return GrpcCalls.toCompletable(VerifierServiceGrpc.newFutureStub(channel)
+                .withDeadlineAfter(infoDeadlineMillis, TimeUnit.MILLISECONDS).info(InfoRequest.getDefaultInstance()));
     }
 
     @Override

@@ -24,6 +24,7 @@ final class CompletionExchange implements GenerationListener {
     private final CompletionParams params;
     private final GatewayMetrics metrics;
     private final TextAssembler text;
+    private final TokenMailbox mailbox;
     private final Runnable onDone;
     private final boolean logText;
     private final String id;
@@ -44,6 +45,7 @@ final class CompletionExchange implements GenerationListener {
         this.params = params;
         this.metrics = metrics;
         this.text = new TextAssembler(tokenizer, params.stops());
+        this.mailbox = new TokenMailbox(context, this::tokens);
         this.id = id;
         this.startNanos = startNanos;
         this.wantedMode = wantedMode;
@@ -75,7 +77,7 @@ final class CompletionExchange implements GenerationListener {
 
     @Override
     public void onTokens(int[] committedIds) {
-        context.runOnContext(v -> tokens(committedIds));
+        mailbox.post(committedIds);
     }
 
     @Override
@@ -93,6 +95,7 @@ final class CompletionExchange implements GenerationListener {
             return;
         }
         long now = System.nanoTime();
+        StringBuilder delta = new StringBuilder();
         for (int i = 0; i < ids.length && !text.finished(); i++) {
             if (lastTokenNanos == 0) {
                 metrics.timeToFirstToken(now - startNanos);
@@ -100,8 +103,9 @@ final class CompletionExchange implements GenerationListener {
                 metrics.interTokenLatency(now - lastTokenNanos);
             }
             lastTokenNanos = now;
-            emit(text.push(ids[i]));
+            delta.append(text.push(ids[i]));
         }
+        emit(delta.toString()); // the tokens that arrived together go out as one chunk
         if (text.finished() && handle != null) {
             handle.cancel(); // stop sequence or end token: the backend reports back through onComplete
         }

@@ -2,6 +2,7 @@ package dev.specgate.gateway.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,6 +10,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.IntSupplier;
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (several gateways in one JVM, as in tests, do not
@@ -57,6 +59,19 @@ public final class GatewayMetrics {
     private final Histogram speculationK = Histogram.builder().name("specgate_speculation_k")
             .help("Speculation length k chosen by adaptive k, one observation per round (0 = no draft tokens)")
             .classicUpperBounds(0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32).register(registry);
+    private final Counter failovers = Counter.builder().name("specgate_verifier_failovers")
+            .help("Verifier sessions moved to another replica after theirs failed").register(registry);
+    private volatile IntSupplier healthyReplicas = () -> 0;
+    private volatile IntSupplier downReplicas = () -> 0;
+
+    {
+        GaugeWithCallback.builder().name("specgate_verifier_replicas")
+                .help("Verifier replicas (one per resolved address): healthy, or down (skipped after a failure)")
+                .labelNames("state").callback(cb -> {
+                    cb.call(healthyReplicas.getAsInt(), "healthy");
+                    cb.call(downReplicas.getAsInt(), "down");
+                }).register(registry);
+    }
 
     public void request(String mode, int status) {
         requests.labelValues(mode, Integer.toString(status)).inc();
@@ -104,6 +119,16 @@ public final class GatewayMetrics {
     /** The k chosen for one speculation round. */
     public void speculationK(int k) {
         speculationK.observe(k);
+    }
+
+    public void failover() {
+        failovers.inc();
+    }
+
+    /** Where {@code specgate_verifier_replicas} reads the replicas taking sessions and those skipped after a failure. */
+    public void replicas(IntSupplier healthy, IntSupplier down) {
+        healthyReplicas = healthy;
+        downReplicas = down;
     }
 
     public String contentType() {

@@ -1,0 +1,192 @@
+package dev.specgate.gateway.bench;
+
+import dev.specgate.engine.ModelFiles;
+import dev.specgate.gateway.Gateway;
+import dev.specgate.gateway.GatewayConfig;
+import dev.specgate.gateway.decode.DecodeRequest;
+import dev.specgate.gateway.decode.GrpcVerifierChannel;
+import dev.specgate.gateway.decode.InProcessDraftChannel;
+import dev.specgate.gateway.decode.LocalModels;
+import dev.specgate.gateway.decode.SpeculativeDecoder;
+import dev.specgate.proto.v1.SamplingParams;
+import dev.specgate.verifier.VerifierServer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gateway overhead: the same greedy generations through the gateway (HTTP streaming from a real client on
+ * loopback, the full request path) and by calling the decoder directly, in one run, over one verifier worker on a
+ * loopback gRPC port (as {@code ./specgate serve} runs it) and the same draft model, same prompts, same mode.
+ * The two paths alternate request by request (and which goes first alternates too), so drift in machine load
+ * falls on both. Reported: median time to first token and tokens per second of each path, and their ratios.
+ */
+public final class GatewayBenchmark {
+    /** What the gateway makes of {@code "temperature": 0, "seed": 1}: the direct path decodes with the same. */
+    private static final SamplingParams GREEDY = SamplingParams.newBuilder().setTemperature(0).setTopP(1)
+            .setRepetitionPenalty(1).setSeed(StreamingClient.SEED).build();
+
+    private GatewayBenchmark() {
+    }
+
+    /** One path's measurements over every timed request, in request order (the paths' lists pair up). */
+    private static final class Samples {
+        final List<Double> firstTokenMillis = new ArrayList<>();
+        final List<Double> tokensPerSecond = new ArrayList<>();
+        long tokens;
+        long nanos;
+
+        void add(long firstTokenNanos, long totalNanos, int generated) {
+            firstTokenMillis.add(firstTokenNanos / 1e6);
+            tokensPerSecond.add(generated / (totalNanos / 1e9));
+            tokens += generated;
+            nanos += totalNanos;
+        }
+
+        double medianFirstTokenMillis() {
+            return median(firstTokenMillis);
+        }
+
+        double meanFirstTokenMillis() {
+            return firstTokenMillis.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+
+        double tokensPerSecond() {
+            return tokens / (nanos / 1e9);
+        }
+    }
+
+    public static Map<String, Object> run(String verifier, String draft, List<String> prompts, int maxTokens,
+                                          List<String> modes, int k, int repeats) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (LocalModels models = LocalModels.load(verifier, draft);
+             VerifierServer server = VerifierServer.start(models.verifierEngine(), "127.0.0.1", 0);
+             GrpcVerifierChannel channel = GrpcVerifierChannel.connect("127.0.0.1:" + server.port(),
+                     Duration.ofSeconds(30), Duration.ofMinutes(10));
+             Gateway gateway = Gateway.start(config(draft, server.port(), k));
+             StreamingClient client = new StreamingClient("127.0.0.1", gateway.port())) {
+            SpeculativeDecoder speculative = SpeculativeDecoder.create(
+                    new InProcessDraftChannel(models.draftEngine()), channel);
+            SpeculativeDecoder verifierOnly = SpeculativeDecoder.verifierOnly(channel);
+            List<int[]> ids = prompts.stream().map(p -> models.verifierModel().tokenizer().encode(p)).toList();
+            out.put("model", models.verifierModel().name());
+            out.put("draft", models.draftModel().name());
+            out.put("prompts", prompts.size());
+            out.put("max_tokens", maxTokens);
+            out.put("k", k);
+            out.put("repeats", repeats);
+            out.put("processors", Runtime.getRuntime().availableProcessors());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (String mode : modes) {
+                SpeculativeDecoder direct = mode.equals("verifier-only") ? verifierOnly : speculative;
+                Samples viaGateway = new Samples();
+                Samples viaDecoder = new Samples();
+                double[] serverTtft = null;
+                for (int pass = -1; pass < repeats; pass++) { // pass -1 warms both paths up, untimed
+                    if (pass == 0) {
+                        serverTtft = ttftSumAndCount(gateway);
+                    }
+                    for (int i = 0; i < prompts.size(); i++) {
+                        boolean gatewayFirst = (pass + i) % 2 == 0;
+                        for (int leg = 0; leg < 2; leg++) {
+                            if ((leg == 0) == gatewayFirst) {
+                                StreamingClient.Timing t = client.complete(gateway.modelName(), prompts.get(i),
+                                        maxTokens, mode);
+                                if (pass >= 0) {
+                                    viaGateway.add(t.firstTokenNanos(), t.totalNanos(), t.tokens());
+                                }
+                            } else {
+                                long[] timing = direct(direct, ids.get(i), maxTokens, k);
+                                if (pass >= 0) {
+                                    viaDecoder.add(timing[0], timing[1], (int) timing[2]);
+                                }
+                            }
+                        }
+                    }
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("mode", mode);
+                row.put("requests_per_path", viaGateway.firstTokenMillis.size());
+                row.put("tokens_gateway", viaGateway.tokens);
+                row.put("tokens_direct", viaDecoder.tokens);
+                row.put("ttft_ms_gateway", viaGateway.medianFirstTokenMillis());
+                row.put("ttft_ms_direct", viaDecoder.medianFirstTokenMillis());
+                row.put("ttft_ratio", viaGateway.medianFirstTokenMillis() / viaDecoder.medianFirstTokenMillis());
+                double[] after = ttftSumAndCount(gateway);
+                row.put("ttft_ms_gateway_server_side_mean", (after[0] - serverTtft[0]) / (after[1] - serverTtft[1]) * 1e3);
+                row.put("ttft_ms_gateway_mean", viaGateway.meanFirstTokenMillis());
+                row.put("ttft_ms_direct_mean", viaDecoder.meanFirstTokenMillis());
+                row.put("tokens_per_second_gateway", viaGateway.tokensPerSecond());
+                row.put("tokens_per_second_direct", viaDecoder.tokensPerSecond());
+                row.put("tokens_per_second_ratio", viaGateway.tokensPerSecond() / viaDecoder.tokensPerSecond());
+                row.put("ttft_overhead_ms_paired_median", pairedMedian(viaGateway.firstTokenMillis,
+                        viaDecoder.firstTokenMillis, (a, b) -> a - b));
+                row.put("ttft_ratio_paired_median", pairedMedian(viaGateway.firstTokenMillis,
+                        viaDecoder.firstTokenMillis, (a, b) -> a / b));
+                row.put("tokens_per_second_ratio_paired_median", pairedMedian(viaGateway.tokensPerSecond,
+                        viaDecoder.tokensPerSecond, (a, b) -> a / b));
+                rows.add(row);
+            }
+            out.put("results", rows);
+        }
+        return out;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Median over request pairs (same prompt, same pass) of {@code gateway op direct}. */
+    private static double pairedMedian(List<Double> gateway, List<Double> direct,
+                                       java.util.function.DoubleBinaryOperator op) {
+        List<Double> paired = new ArrayList<>();
+        for (int i = 0; i < gateway.size(); i++) {
+            paired.add(op.applyAsDouble(gateway.get(i), direct.get(i)));
+        }
+        return median(paired);
+    }
+
+    /** The gateway's own time-to-first-token histogram (arrival to first token): sum in seconds, count. */
+    private static double[] ttftSumAndCount(Gateway gateway) {
+        double sum = 0;
+        double count = 0;
+        for (String line : new String(gateway.metrics().scrape()).split("\n")) {
+            if (line.startsWith("specgate_time_to_first_token_seconds_sum ")) {
+                sum = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            } else if (line.startsWith("specgate_time_to_first_token_seconds_count ")) {
+                count = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return new double[] {sum, count};
+    }
+
+    /** One direct generation: {time to first token, total time, tokens}, timed by the caller as a client would. */
+    private static long[] direct(SpeculativeDecoder decoder, int[] prompt, int maxTokens, int k) {
+        long start = System.nanoTime();
+        long[] first = {-1};
+        int generated = decoder.generate(new DecodeRequest(Arrays.copyOf(prompt, prompt.length), maxTokens, GREEDY, k),
+                tokens -> {
+                    if (first[0] < 0) {
+                        first[0] = System.nanoTime() - start;
+                    }
+                }).ids().length;
+        return new long[] {first[0], System.nanoTime() - start, generated};
+    }
+
+    private static GatewayConfig config(String draft, int verifierPort, int k) throws java.io.IOException {
+        GatewayConfig c = new GatewayConfig();
+        c.host = "127.0.0.1";
+        c.port = 0;
+        c.draft = ModelFiles.resolve(draft).toString();
+        c.verifier = "grpc://127.0.0.1:" + verifierPort;
+        c.k = k;
+        c.maxInFlight = 16;
+        return c;
+    }
+}
