@@ -95,7 +95,7 @@ class DnsExpansionTest {
         try {
             List<Future<JsonNode>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                results.add(clients.submit(() -> Http.post(g.baseUrl() + "/completions", body(g, 24, null, false))
+                results.add(clients.submit(() -> Http.post(g.baseUrl() + "/completions", body(g, 24, "speculative", false))
                         .json()));
             }
             for (Future<JsonNode> f : results) {

@@ -93,7 +93,7 @@ class GrpcTlsTest {
             c.verifier = "grpc://localhost:" + verifier.port();
             c.defaultMode = "speculative";
         })) {
-            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 32, null, false)).json();
+            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 32, "speculative", false)).json();
             assertEquals(ref.verifierText(32), r.at("/choices/0/text").asText(), r.toString());
             assertEquals("speculative", r.at("/usage/specgate/mode").asText());
             assertFalse(r.at("/usage/specgate/fallback").asBoolean());
@@ -118,7 +118,7 @@ class GrpcTlsTest {
         })) {
             JsonNode ready = Http.get(g.baseUrl().replace("/v1", "") + "/health/ready").json();
             assertFalse(ready.at("/verifier/reachable").asBoolean(), ready.toString());
-            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 8, null, false)).json();
+            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 8, "speculative", false)).json();
             assertTrue(r.at("/usage/specgate/fallback").asBoolean(), r.toString());
         }
         assertRefusedWithTlsError(clientTls(ca, false));

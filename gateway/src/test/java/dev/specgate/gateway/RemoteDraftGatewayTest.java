@@ -195,7 +195,7 @@ class RemoteDraftGatewayTest {
                  c.verifier = "grpc://127.0.0.1:" + verifier.port();
                  c.defaultMode = "speculative";
              })) {
-            List<Http.Stream> streams = ConcurrentStreams.run(g, 4, body(g, maxTokens, null, true), () -> {
+            List<Http.Stream> streams = ConcurrentStreams.run(g, 4, body(g, maxTokens, "speculative", true), () -> {
                 killed.set(true);
                 doomed.close();
             });

@@ -61,7 +61,7 @@ class ReplicaFailoverTest {
                  c.resilience.openWaitMs = 30_000; // the killed replica stays down for the whole test
              })) {
             int[] onKilled = new int[1];
-            List<Http.Stream> streams = ConcurrentStreams.run(g, 8, body(g, maxTokens, null, true), () -> {
+            List<Http.Stream> streams = ConcurrentStreams.run(g, 8, body(g, maxTokens, "speculative", true), () -> {
                 onKilled[0] = first.stats().sessions();
                 assertTrue(onKilled[0] > 0 && second.stats().sessions() > 0,
                         "sessions on both replicas: " + onKilled[0] + ", " + second.stats().sessions());
@@ -84,7 +84,7 @@ class ReplicaFailoverTest {
 
             // New requests keep speculating, on the replica that is left.
             long batches = second.stats().batches();
-            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 24, null, false)).json();
+            JsonNode r = Http.post(g.baseUrl() + "/completions", body(g, 24, "speculative", false)).json();
             assertEquals(ref.verifierText(24), r.at("/choices/0/text").asText(), r.toString());
             assertEquals("speculative", r.at("/usage/specgate/mode").asText());
             assertFalse(r.at("/usage/specgate/fallback").asBoolean());
