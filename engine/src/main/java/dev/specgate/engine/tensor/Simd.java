@@ -50,7 +50,8 @@ final class Simd {
 
     /**
      * Sums the lanes of the four accumulators stored at {@code acc[4 * i * L ..]} (i = 0..3) and stores the
-     * totals at {@code out[o .. o + valid)} (valid is 4 except at a matrix's last rows).
+     * totals at {@code out[o .. o + valid)} (valid is 4 except at a matrix's last rows). The
+     * {@link #reduce4(float[], int, int, float[], int, int)} form reads them from {@code acc[at ..]}.
      *
      * <p>Every accumulator is summed by the same fixed tree (lane j + lane j + L/2, then j + L/4, ... j + 1),
      * with plain lane-wise adds, so a kernel's result does not depend on its tile shape nor on whether the JIT
@@ -62,7 +63,11 @@ final class Simd {
      * that is not inlined get boxed (measured: 5x slower). So no vector crosses a call here either.
      */
     static void reduce4(float[] acc, int i, float[] out, int o, int valid) {
-        int a = 4 * i * L;
+        reduce4(acc, i, 0, out, o, valid);
+    }
+
+    static void reduce4(float[] acc, int i, int at, float[] out, int o, int valid) {
+        int a = at + 4 * i * L;
         FloatVector v0 = FloatVector.fromArray(F, acc, a);
         FloatVector v1 = FloatVector.fromArray(F, acc, a + L);
         FloatVector v2 = FloatVector.fromArray(F, acc, a + 2 * L);
