@@ -24,6 +24,11 @@ final class F32Matrix extends TiledMatrix {
         return GGMLType.F32;
     }
 
+    @Override
+    boolean inPlace() {
+        return true;
+    }
+
     /** The columns after the last whole vector, one by one in column order, after the tile's sum. */
     @Override
     void addTail(long p, float[] x, int x0, float[] out, int o) {

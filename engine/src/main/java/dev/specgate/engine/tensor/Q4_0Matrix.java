@@ -14,8 +14,8 @@ import java.nio.ByteOrder;
  * ggml Q4_0: blocks of 32 values, each an f16 scale d then 16 bytes of nibbles. Value j < 16 is the low nibble
  * of byte j, value j + 16 its high nibble; value = (q - 8) * d.
  *
- * <p>Register-tiled by {@link TiledMatrix}: like Q8_0, a block of the four weight rows is unpacked in registers
- * (mask / shift, then widen to float) and used for up to four batch rows before moving on.
+ * <p>Register-tiled by {@link TiledMatrix}: like Q8_0, blocks are unpacked in registers (mask / shift, then widen
+ * to float), straight into the FMAs (decoding) or into a float stripe of four rows for batches.
  */
 final class Q4_0Matrix extends TiledMatrix {
     static final int BLOCK = 32;
@@ -35,7 +35,7 @@ final class Q4_0Matrix extends TiledMatrix {
 
     /**
      * Nibbles {@code shift..shift+3} of {@code q} (0: values j, 4: values j + 16), minus 8, as floats times d.
-     * Each kernel calls it from a loop over the two halves rather than once per half: the JIT inlines a kernel's
+     * Kernels call it from a loop over the two halves rather than once per half: the JIT inlines a kernel's
      * vector code only up to a node budget, and a vector passed to a method it did not inline gets boxed.
      */
     private static FloatVector nibbles(ByteVector q, int shift, float d) {
@@ -45,65 +45,28 @@ final class Q4_0Matrix extends TiledMatrix {
     }
 
     @Override
-    void tile4x4(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
-        int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
-        FloatVector v;
+    boolean inPlace() {
+        return false;
+    }
+
+    // Both kernels go through a block in column order: the low nibbles (values 0..15), then the high ones.
+
+    @Override
+    void decode4(long p0, long p1, long p2, long p3, float[] stripe) {
         for (int k = 0; k < cols / BLOCK; k++) {
             long off = (long) k * BLOCK_BYTES + 2;
             float d0 = f16(data.get(SHORT_LE, p0 + off - 2)), d1 = f16(data.get(SHORT_LE, p1 + off - 2));
             float d2 = f16(data.get(SHORT_LE, p2 + off - 2)), d3 = f16(data.get(SHORT_LE, p3 + off - 2));
-            for (int j = 0; j < BLOCK / 2; j += L) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, data, p0 + off + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, data, p1 + off + j, LE);
-                ByteVector q2 = ByteVector.fromMemorySegment(B, data, p2 + off + j, LE);
-                ByteVector q3 = ByteVector.fromMemorySegment(B, data, p3 + off + j, LE);
-                for (int half = 0; half < 2; half++) {
-                    int c = k * BLOCK + j + half * (BLOCK / 2);
-                    FloatVector w0 = nibbles(q0, 4 * half, d0), w1 = nibbles(q1, 4 * half, d1);
-                    FloatVector w2 = nibbles(q2, 4 * half, d2), w3 = nibbles(q3, 4 * half, d3);
-                    v = FloatVector.fromArray(F, x, x0 + c);
-                    a00 = w0.fma(v, a00);
-                    a10 = w1.fma(v, a10);
-                    a20 = w2.fma(v, a20);
-                    a30 = w3.fma(v, a30);
-                    v = FloatVector.fromArray(F, x, x1 + c);
-                    a01 = w0.fma(v, a01);
-                    a11 = w1.fma(v, a11);
-                    a21 = w2.fma(v, a21);
-                    a31 = w3.fma(v, a31);
-                    v = FloatVector.fromArray(F, x, x2 + c);
-                    a02 = w0.fma(v, a02);
-                    a12 = w1.fma(v, a12);
-                    a22 = w2.fma(v, a22);
-                    a32 = w3.fma(v, a32);
-                    v = FloatVector.fromArray(F, x, x3 + c);
-                    a03 = w0.fma(v, a03);
-                    a13 = w1.fma(v, a13);
-                    a23 = w2.fma(v, a23);
-                    a33 = w3.fma(v, a33);
+            for (int half = 0; half < 2; half++) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    int c = k * BLOCK + half * (BLOCK / 2) + j;
+                    nibbles(ByteVector.fromMemorySegment(B, data, p0 + off + j, LE), 4 * half, d0).intoArray(stripe, c);
+                    nibbles(ByteVector.fromMemorySegment(B, data, p1 + off + j, LE), 4 * half, d1).intoArray(stripe, cols + c);
+                    nibbles(ByteVector.fromMemorySegment(B, data, p2 + off + j, LE), 4 * half, d2).intoArray(stripe, 2 * cols + c);
+                    nibbles(ByteVector.fromMemorySegment(B, data, p3 + off + j, LE), 4 * half, d3).intoArray(stripe, 3 * cols + c);
                 }
             }
         }
-        a00.intoArray(acc, 0);
-        a10.intoArray(acc, 1 * L);
-        a20.intoArray(acc, 2 * L);
-        a30.intoArray(acc, 3 * L);
-        a01.intoArray(acc, 4 * L);
-        a11.intoArray(acc, 5 * L);
-        a21.intoArray(acc, 6 * L);
-        a31.intoArray(acc, 7 * L);
-        a02.intoArray(acc, 8 * L);
-        a12.intoArray(acc, 9 * L);
-        a22.intoArray(acc, 10 * L);
-        a32.intoArray(acc, 11 * L);
-        a03.intoArray(acc, 12 * L);
-        a13.intoArray(acc, 13 * L);
-        a23.intoArray(acc, 14 * L);
-        a33.intoArray(acc, 15 * L);
     }
 
     @Override
@@ -113,17 +76,13 @@ final class Q4_0Matrix extends TiledMatrix {
             long off = (long) k * BLOCK_BYTES + 2;
             float d0 = f16(data.get(SHORT_LE, p0 + off - 2)), d1 = f16(data.get(SHORT_LE, p1 + off - 2));
             float d2 = f16(data.get(SHORT_LE, p2 + off - 2)), d3 = f16(data.get(SHORT_LE, p3 + off - 2));
-            for (int j = 0; j < BLOCK / 2; j += L) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, data, p0 + off + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, data, p1 + off + j, LE);
-                ByteVector q2 = ByteVector.fromMemorySegment(B, data, p2 + off + j, LE);
-                ByteVector q3 = ByteVector.fromMemorySegment(B, data, p3 + off + j, LE);
-                for (int half = 0; half < 2; half++) {
-                    FloatVector v = FloatVector.fromArray(F, x, x0 + k * BLOCK + j + half * (BLOCK / 2));
-                    a0 = nibbles(q0, 4 * half, d0).fma(v, a0);
-                    a1 = nibbles(q1, 4 * half, d1).fma(v, a1);
-                    a2 = nibbles(q2, 4 * half, d2).fma(v, a2);
-                    a3 = nibbles(q3, 4 * half, d3).fma(v, a3);
+            for (int half = 0; half < 2; half++) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    FloatVector v = FloatVector.fromArray(F, x, x0 + k * BLOCK + half * (BLOCK / 2) + j);
+                    a0 = nibbles(ByteVector.fromMemorySegment(B, data, p0 + off + j, LE), 4 * half, d0).fma(v, a0);
+                    a1 = nibbles(ByteVector.fromMemorySegment(B, data, p1 + off + j, LE), 4 * half, d1).fma(v, a1);
+                    a2 = nibbles(ByteVector.fromMemorySegment(B, data, p2 + off + j, LE), 4 * half, d2).fma(v, a2);
+                    a3 = nibbles(ByteVector.fromMemorySegment(B, data, p3 + off + j, LE), 4 * half, d3).fma(v, a3);
                 }
             }
         }
