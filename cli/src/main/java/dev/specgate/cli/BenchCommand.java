@@ -2,6 +2,8 @@ package dev.specgate.cli;
 
 import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.bench.ForwardBenchmark;
+import dev.specgate.engine.bench.SyntheticModel;
+import dev.specgate.engine.gguf.GGMLType;
 import dev.specgate.engine.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,10 +28,22 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "forward", mixinStandardHelpOptions = true,
-            description = "Decode tokens/s and the time of one forward pass over 1, 2, 4, 8 and 16 tokens.")
+            description = "Decode tokens/s and the time of one forward pass over 1, 2, 4, 8 and 16 tokens, with the "
+                    + "read bandwidth measured in the same run and the fraction of the bandwidth bound decoding reaches.")
     static final class Forward implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
+        @Option(names = "--model", description = "GGUF file, or a file name in $SPECGATE_MODELS")
         String model;
+
+        @Option(names = "--synthetic-gib", description = "Instead of --model: a Llama-shaped model with random "
+                + "weights of about this many GiB (TinyLlama's layer shape), written once to --synthetic-dir; make it "
+                + "larger than the L3 cache to measure decoding against memory bandwidth")
+        Double syntheticGib;
+
+        @Option(names = "--synthetic-type", defaultValue = "q8_0", description = "q8_0 or f32 (default ${DEFAULT-VALUE})")
+        String syntheticType;
+
+        @Option(names = "--synthetic-dir", description = "Where synthetic models are cached (default: the temp dir)")
+        Path syntheticDir;
 
         @Option(names = "--repeats", defaultValue = "21", description = "Timed repeats per measurement")
         int repeats;
@@ -39,7 +53,21 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Model m = Model.load(ModelFiles.resolve(model))) {
+            if ((model == null) == (syntheticGib == null)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "give either --model or --synthetic-gib");
+            }
+            Path file;
+            if (syntheticGib != null) {
+                GGMLType type = GGMLType.valueOf(syntheticType.toUpperCase(java.util.Locale.ROOT));
+                Path dir = syntheticDir != null ? syntheticDir
+                        : Path.of(System.getProperty("java.io.tmpdir"), "specgate-synthetic");
+                System.err.println("synthetic model: writing it to " + dir + " unless it is there already...");
+                file = SyntheticModel.ensure(dir, SyntheticModel.layersFor(syntheticGib, type), type);
+            } else {
+                file = ModelFiles.resolve(model);
+            }
+            try (Model m = Model.load(file)) {
                 Map<String, Object> result = ForwardBenchmark.run(m, Math.max(1, repeats));
                 if (json) {
                     System.out.println(Json.write(result));
