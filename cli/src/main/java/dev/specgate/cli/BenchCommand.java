@@ -80,7 +80,9 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "verifier", mixinStandardHelpOptions = true,
-            description = "Aggregate verified tokens/s of the in-process verifier with 1, 4, 16 and 32 concurrent sessions.")
+            description = "Aggregate verified tokens/s of the in-process verifier with 1, 4, 16 and 32 concurrent "
+                    + "sessions: first with rounds back to back (no client time), then, for each --rtt-ms, with each "
+                    + "client pausing k draft steps plus the round trip between its rounds.")
     static final class Verifier implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
         String model;
@@ -94,19 +96,61 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "5", description = "Measured seconds per level")
         double seconds;
 
+        @Option(names = "--rtt-ms", split = ",", description = "Round trips to model, one scenario each (e.g. 20)")
+        double[] rttMs;
+
+        @Option(names = "--draft", description = "Draft GGUF whose decode step time, measured here, is the client's "
+                + "time per drafted token")
+        String draft;
+
+        @Option(names = "--draft-ms-per-token", description = "The client's time per drafted token, instead of --draft")
+        Double draftMsPerToken;
+
         @Option(names = "--json", description = "Print one JSON object")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
+            double draftMs = draftMsPerToken != null ? draftMsPerToken : draft != null ? measureDraftStepMs(draft) : 0;
+            Map<String, Object> result = new java.util.LinkedHashMap<>();
             try (Model m = Model.load(ModelFiles.resolve(model))) {
-                Map<String, Object> result = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds);
-                if (json) {
-                    System.out.println(Json.write(result));
-                } else {
-                    result.forEach((key, v) -> System.out.println(key + ": " + v));
+                List<Map<String, Object>> scenarios = new java.util.ArrayList<>();
+                Map<String, Object> zero = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds, 0);
+                zero.put("scenario", "no client time: rounds back to back");
+                scenarios.add(zero);
+                for (double rtt : rttMs == null ? new double[0] : rttMs) {
+                    long clientNanos = (long) ((k * draftMs + rtt) * 1e6);
+                    Map<String, Object> s = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds,
+                            clientNanos);
+                    s.put("scenario", "client drafts " + k + " x " + String.format(java.util.Locale.ROOT, "%.3f", draftMs)
+                            + " ms, round trip " + rtt + " ms");
+                    s.put("draft_ms_per_token", draftMs);
+                    s.put("rtt_ms", rtt);
+                    scenarios.add(s);
                 }
-                return 0;
+                result.put("model", m.name());
+                result.put("k", k);
+                result.put("scenarios", scenarios);
+            }
+            if (json) {
+                System.out.println(Json.write(result));
+            } else {
+                result.forEach((key, v) -> System.out.println(key + ": " + v));
+            }
+            return 0;
+        }
+
+        /** Milliseconds per decode step of the draft model (greedy, after a warm-up; best of three). */
+        private static double measureDraftStepMs(String draft) throws Exception {
+            try (Model d = Model.load(ModelFiles.resolve(draft))) {
+                int[] prompt = d.tokenizer().encode("And it came to pass, when the king heard these words,");
+                dev.specgate.engine.Generator.generate(d, prompt, 64, dev.specgate.engine.sampling.SamplingParams.GREEDY);
+                double best = 0;
+                for (int i = 0; i < 3; i++) {
+                    best = Math.max(best, dev.specgate.engine.Generator.generate(d, prompt, 64,
+                            dev.specgate.engine.sampling.SamplingParams.GREEDY).decodeTokensPerSecond());
+                }
+                return 1000 / best;
             }
         }
     }
