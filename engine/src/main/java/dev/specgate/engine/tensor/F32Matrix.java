@@ -92,6 +92,41 @@ final class F32Matrix extends TiledMatrix {
         a33.intoArray(acc, 15 * L);
     }
 
+    @Override
+    void tile4x2(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
+        int x1 = x0 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        for (int c = 0; c + L <= cols; c += L) {
+            long off = 4L * c;
+            FloatVector w0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, data, p1 + off, LE);
+            FloatVector w2 = FloatVector.fromMemorySegment(F, data, p2 + off, LE);
+            FloatVector w3 = FloatVector.fromMemorySegment(F, data, p3 + off, LE);
+            FloatVector v;
+            v = FloatVector.fromArray(F, x, x0 + c);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + c);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+        }
+        a00.intoArray(acc, 0);
+        a10.intoArray(acc, 1 * L);
+        a20.intoArray(acc, 2 * L);
+        a30.intoArray(acc, 3 * L);
+        a01.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a21.intoArray(acc, 6 * L);
+        a31.intoArray(acc, 7 * L);
+    }
+
     /** Four independent FMA chains, one per weight row. */
     @Override
     void tile4x1(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {

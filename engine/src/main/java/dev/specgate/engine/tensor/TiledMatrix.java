@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>One batch row (decoding): {@link #tile4x1} streams the four rows, decoding blocks in registers, with four
  * independent FMA chains. Several batch rows: four batch rows at a time (16 accumulators, so each weight vector
- * feeds four FMAs and each activation vector four), then one at a time for the rest. F32 rows are read in place
+ * feeds four FMAs and each activation vector four), then two, then one for the rest. F32 rows are read in place
  * ({@link #tile4x4}); quantized rows are first decoded once into a float stripe (L1/L2-resident) that every group of
  * batch rows then reads, so the decoding cost is paid once per call rather than once per group of four.
  *
@@ -42,6 +42,11 @@ abstract class TiledMatrix extends WeightMatrix {
 
     /** {@link #tile4x1} for four batch rows ({@code cols} apart): accumulator of row i, batch row j at {@code acc[(4j + i) L ..]}. */
     void tile4x4(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@link #tile4x4} for two batch rows. */
+    void tile4x2(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
         throw new UnsupportedOperationException();
     }
 
@@ -83,7 +88,13 @@ abstract class TiledMatrix extends WeightMatrix {
                         Simd.reduce4(acc, j, out, (b + j) * rows + r, valid);
                     }
                 }
-                for (; b < batch; b++) {
+                if (b + 2 <= batch) {
+                    tile4x2(p0, p1, p2, p3, x, b * cols, acc);
+                    Simd.reduce4(acc, 0, out, b * rows + r, valid);
+                    Simd.reduce4(acc, 1, out, (b + 1) * rows + r, valid);
+                    b += 2;
+                }
+                if (b < batch) {
                     tile4x1(p0, p1, p2, p3, x, b * cols, acc);
                     Simd.reduce4(acc, 0, out, b * rows + r, valid);
                 }
@@ -96,7 +107,13 @@ abstract class TiledMatrix extends WeightMatrix {
                         Simd.reduce4(acc, j, out, (b + j) * rows + r, valid);
                     }
                 }
-                for (; b < batch; b++) {
+                if (b + 2 <= batch) {
+                    stripe4x2(stripe, cols, x, b * cols, acc);
+                    Simd.reduce4(acc, 0, out, b * rows + r, valid);
+                    Simd.reduce4(acc, 1, out, (b + 1) * rows + r, valid);
+                    b += 2;
+                }
+                if (b < batch) {
                     stripe4x1(stripe, cols, x, b * cols, acc);
                     Simd.reduce4(acc, 0, out, b * rows + r, valid);
                 }
@@ -159,6 +176,38 @@ abstract class TiledMatrix extends WeightMatrix {
         a13.intoArray(acc, 13 * L);
         a23.intoArray(acc, 14 * L);
         a33.intoArray(acc, 15 * L);
+    }
+
+    /** Four decoded rows times two batch rows. */
+    private static void stripe4x2(float[] w, int cols, float[] x, int x0, float[] acc) {
+        int x1 = x0 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector v;
+        for (int c = 0; c < cols; c += L) {
+            FloatVector w0 = FloatVector.fromArray(F, w, c), w1 = FloatVector.fromArray(F, w, cols + c);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * cols + c), w3 = FloatVector.fromArray(F, w, 3 * cols + c);
+            v = FloatVector.fromArray(F, x, x0 + c);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + c);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+        }
+        a00.intoArray(acc, 0);
+        a10.intoArray(acc, 1 * L);
+        a20.intoArray(acc, 2 * L);
+        a30.intoArray(acc, 3 * L);
+        a01.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a21.intoArray(acc, 6 * L);
+        a31.intoArray(acc, 7 * L);
     }
 
     /** Four decoded rows times one batch row. */
