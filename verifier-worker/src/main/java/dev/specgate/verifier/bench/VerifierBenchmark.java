@@ -49,6 +49,12 @@ public final class VerifierBenchmark {
         List<Map<String, Object>> levels = new ArrayList<>();
         double base = 0;
         try (VerifierEngine engine = new VerifierEngine(model, VerifierConfig.defaults())) {
+            // Warm-up, untimed, at every level: until C2 has compiled the kernels of every batch shape, a pass is
+            // several times slower, and without this the first level measured (one session) would pay for it and
+            // inflate every speedup after it.
+            for (int sessions : concurrencies) {
+                level(engine, model, sessions, k, Math.max(1, seconds / 2), clientNanosPerRound);
+            }
             for (int sessions : concurrencies) {
                 Map<String, Object> level = level(engine, model, sessions, k, seconds, clientNanosPerRound);
                 levels.add(level);
