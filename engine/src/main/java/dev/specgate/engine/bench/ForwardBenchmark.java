@@ -46,28 +46,34 @@ public final class ForwardBenchmark {
         out.put("decode_tokens", decodeTokens);
         out.put("decode_tokens_per_second", decode);
 
-        // One forward pass over T tokens at position 32, rolled back after each; median of repeats.
+        // One forward pass over T tokens at position 32, rolled back after each; median of repeats, each count
+        // timed in a row (its steady state: decoding is many 1-token passes, verification many (k+1)-token ones).
+        // Warm-up first for every count, long enough (at least 2 s on small models) for C2 to have compiled the
+        // kernels of every batch shape: 30 passes of 2 ms each were not, and some counts were timed half-compiled.
         int timed = large ? Math.min(repeats, 5) : repeats;
-        Map<String, Double> forwardMs = new LinkedHashMap<>();
+        long[][] nanos = new long[TOKEN_COUNTS.length][timed];
         try (KVCache cache = model.newCache()) {
             model.forward(cache, prompt);
-            for (int t : TOKEN_COUNTS) {
-                int[] tokens = Arrays.copyOf(prompt, t);
-                long[] nanos = new long[timed];
-                // Enough warm-up that every kernel path of this token count is compiled by C2 before timing.
-                for (int warm = 0; warm < (large ? 3 : 30); warm++) {
-                    model.forward(java.util.List.of(dev.specgate.engine.model.SequenceInput.allLogits(cache, tokens)));
-                    cache.truncate(CONTEXT_BEFORE);
+            long warmUntil = System.nanoTime() + (large ? 0 : 2_000_000_000L);
+            for (int round = 0; round < (large ? 2 : 30) || System.nanoTime() < warmUntil; round++) {
+                for (int t : TOKEN_COUNTS) {
+                    pass(model, cache, Arrays.copyOf(prompt, t));
+                }
+            }
+            for (int j = 0; j < TOKEN_COUNTS.length; j++) {
+                int[] tokens = Arrays.copyOf(prompt, TOKEN_COUNTS[j]);
+                for (int i = 0; i < (large ? 1 : 5); i++) {
+                    pass(model, cache, tokens);
                 }
                 for (int i = 0; i < timed; i++) {
-                    long start = System.nanoTime();
-                    model.forward(java.util.List.of(dev.specgate.engine.model.SequenceInput.allLogits(cache, tokens)));
-                    nanos[i] = System.nanoTime() - start;
-                    cache.truncate(CONTEXT_BEFORE);
+                    nanos[j][i] = pass(model, cache, tokens);
                 }
-                Arrays.sort(nanos);
-                forwardMs.put(String.valueOf(t), nanos[timed / 2] / 1e6);
             }
+        }
+        Map<String, Double> forwardMs = new LinkedHashMap<>();
+        for (int j = 0; j < TOKEN_COUNTS.length; j++) {
+            Arrays.sort(nanos[j]);
+            forwardMs.put(String.valueOf(TOKEN_COUNTS[j]), nanos[j][timed / 2] / 1e6);
         }
         out.put("forward_ms_by_tokens", forwardMs);
         out.put("forward_8_over_1", forwardMs.get("8") / forwardMs.get("1"));
@@ -78,6 +84,16 @@ public final class ForwardBenchmark {
         out.put("bandwidth_bound_tokens_per_second", bound);
         out.put("fraction_of_bandwidth_bound", decode / bound);
         return out;
+    }
+
+    /** One forward pass over {@code tokens} with logits for every row, rolled back; its nanoseconds. */
+    private static long pass(Model model, KVCache cache, int[] tokens) {
+        int before = cache.length();
+        long start = System.nanoTime();
+        model.forward(java.util.List.of(dev.specgate.engine.model.SequenceInput.allLogits(cache, tokens)));
+        long nanos = System.nanoTime() - start;
+        cache.truncate(before);
+        return nanos;
     }
 
     /** The last-level (L3) cache size Linux reports for CPU 0, or 0 when unknown. */
