@@ -2,6 +2,8 @@ package dev.specgate.cli;
 
 import dev.specgate.engine.ModelFiles;
 import dev.specgate.engine.bench.ForwardBenchmark;
+import dev.specgate.engine.bench.SyntheticModel;
+import dev.specgate.engine.gguf.GGMLType;
 import dev.specgate.engine.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,10 +30,22 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "forward", mixinStandardHelpOptions = true,
-            description = "Decode tokens/s and the time of one forward pass over 1, 2, 4, 8 and 16 tokens.")
+            description = "Decode tokens/s and the time of one forward pass over 1, 2, 4, 8 and 16 tokens, with the "
+                    + "read bandwidth measured in the same run and the fraction of the bandwidth bound decoding reaches.")
     static final class Forward implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
+        @Option(names = "--model", description = "GGUF file, or a file name in $SPECGATE_MODELS")
         String model;
+
+        @Option(names = "--synthetic-gib", description = "Instead of --model: a Llama-shaped model with random "
+                + "weights of about this many GiB (TinyLlama's layer shape), written once to --synthetic-dir; make it "
+                + "larger than the L3 cache to measure decoding against memory bandwidth")
+        Double syntheticGib;
+
+        @Option(names = "--synthetic-type", defaultValue = "q8_0", description = "q8_0 or f32 (default ${DEFAULT-VALUE})")
+        String syntheticType;
+
+        @Option(names = "--synthetic-dir", description = "Where synthetic models are cached (default: the temp dir)")
+        Path syntheticDir;
 
         @Option(names = "--repeats", defaultValue = "21", description = "Timed repeats per measurement")
         int repeats;
@@ -41,7 +55,21 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Model m = Model.load(ModelFiles.resolve(model))) {
+            if ((model == null) == (syntheticGib == null)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "give either --model or --synthetic-gib");
+            }
+            Path file;
+            if (syntheticGib != null) {
+                GGMLType type = GGMLType.valueOf(syntheticType.toUpperCase(java.util.Locale.ROOT));
+                Path dir = syntheticDir != null ? syntheticDir
+                        : Path.of(System.getProperty("java.io.tmpdir"), "specgate-synthetic");
+                System.err.println("synthetic model: writing it to " + dir + " unless it is there already...");
+                file = SyntheticModel.ensure(dir, SyntheticModel.layersFor(syntheticGib, type), type);
+            } else {
+                file = ModelFiles.resolve(model);
+            }
+            try (Model m = Model.load(file)) {
                 Map<String, Object> result = ForwardBenchmark.run(m, Math.max(1, repeats));
                 if (json) {
                     System.out.println(Json.write(result));
@@ -54,7 +82,9 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "verifier", mixinStandardHelpOptions = true,
-            description = "Aggregate verified tokens/s of the in-process verifier with 1, 4, 16 and 32 concurrent sessions.")
+            description = "Aggregate verified tokens/s of the in-process verifier with 1, 4, 16 and 32 concurrent "
+                    + "sessions: first with rounds back to back (no client time), then, for each --rtt-ms, with each "
+                    + "client pausing k draft steps plus the round trip between its rounds.")
     static final class Verifier implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "GGUF file, or a file name in $SPECGATE_MODELS")
         String model;
@@ -68,19 +98,61 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "5", description = "Measured seconds per level")
         double seconds;
 
+        @Option(names = "--rtt-ms", split = ",", description = "Round trips to model, one scenario each (e.g. 20)")
+        double[] rttMs;
+
+        @Option(names = "--draft", description = "Draft GGUF whose decode step time, measured here, is the client's "
+                + "time per drafted token")
+        String draft;
+
+        @Option(names = "--draft-ms-per-token", description = "The client's time per drafted token, instead of --draft")
+        Double draftMsPerToken;
+
         @Option(names = "--json", description = "Print one JSON object")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
+            double draftMs = draftMsPerToken != null ? draftMsPerToken : draft != null ? measureDraftStepMs(draft) : 0;
+            Map<String, Object> result = new java.util.LinkedHashMap<>();
             try (Model m = Model.load(ModelFiles.resolve(model))) {
-                Map<String, Object> result = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds);
-                if (json) {
-                    System.out.println(Json.write(result));
-                } else {
-                    result.forEach((key, v) -> System.out.println(key + ": " + v));
+                List<Map<String, Object>> scenarios = new java.util.ArrayList<>();
+                Map<String, Object> zero = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds, 0);
+                zero.put("scenario", "no client time: rounds back to back");
+                scenarios.add(zero);
+                for (double rtt : rttMs == null ? new double[0] : rttMs) {
+                    long clientNanos = (long) ((k * draftMs + rtt) * 1e6);
+                    Map<String, Object> s = dev.specgate.verifier.bench.VerifierBenchmark.run(m, sessions, k, seconds,
+                            clientNanos);
+                    s.put("scenario", "client drafts " + k + " x " + String.format(java.util.Locale.ROOT, "%.3f", draftMs)
+                            + " ms, round trip " + rtt + " ms");
+                    s.put("draft_ms_per_token", draftMs);
+                    s.put("rtt_ms", rtt);
+                    scenarios.add(s);
                 }
-                return 0;
+                result.put("model", m.name());
+                result.put("k", k);
+                result.put("scenarios", scenarios);
+            }
+            if (json) {
+                System.out.println(Json.write(result));
+            } else {
+                result.forEach((key, v) -> System.out.println(key + ": " + v));
+            }
+            return 0;
+        }
+
+        /** Milliseconds per decode step of the draft model (greedy, after a warm-up; best of three). */
+        private static double measureDraftStepMs(String draft) throws Exception {
+            try (Model d = Model.load(ModelFiles.resolve(draft))) {
+                int[] prompt = d.tokenizer().encode("And it came to pass, when the king heard these words,");
+                dev.specgate.engine.Generator.generate(d, prompt, 64, dev.specgate.engine.sampling.SamplingParams.GREEDY);
+                double best = 0;
+                for (int i = 0; i < 3; i++) {
+                    best = Math.max(best, dev.specgate.engine.Generator.generate(d, prompt, 64,
+                            dev.specgate.engine.sampling.SamplingParams.GREEDY).decodeTokensPerSecond());
+                }
+                return 1000 / best;
             }
         }
     }

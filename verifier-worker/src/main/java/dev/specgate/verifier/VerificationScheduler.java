@@ -52,6 +52,7 @@ final class VerificationScheduler implements AutoCloseable {
     private volatile long batches;
     private volatile long items;
     private volatile long rows;
+    private volatile long forwardNanos;
     private volatile int lastBatchSessions;
     private volatile int lastBatchRows;
     private volatile int maxBatchSessions;
@@ -239,6 +240,7 @@ final class VerificationScheduler implements AutoCloseable {
             return;
         }
         long forwardNanos = System.nanoTime() - start;
+        this.forwardNanos += forwardNanos; // this thread is the only writer
         int batchRows = inputs.stream().mapToInt(in -> in.tokens().length).sum();
         record(batch.size(), batchRows);
         BatchInfo info = new BatchInfo(batchRows, batch.size(), start, forwardNanos, queueDepth());
@@ -307,6 +309,11 @@ final class VerificationScheduler implements AutoCloseable {
         if (observer != null) {
             observer.batch(sessions, batchRows);
         }
+    }
+
+    /** Total time spent in forward passes so far (the verifier's busy time). */
+    long forwardNanos() {
+        return forwardNanos;
     }
 
     void observeBatches(BatchObserver observer) {

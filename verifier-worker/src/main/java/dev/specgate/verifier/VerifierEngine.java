@@ -114,6 +114,11 @@ public final class VerifierEngine implements AutoCloseable {
         return scheduler.stats();
     }
 
+    /** Total time the scheduler has spent in forward passes: with wall time, how busy the verifier is. */
+    public long forwardNanos() {
+        return scheduler.forwardNanos();
+    }
+
     /** Calls {@code observer} on the scheduler thread after every forward pass (one observer; null removes it). */
     public void observeBatches(BatchObserver observer) {
         scheduler.observeBatches(observer);

@@ -1,6 +1,7 @@
 package dev.specgate.engine.model;
 
 import dev.specgate.engine.gguf.GGUFFile;
+import dev.specgate.engine.tensor.AttentionMath;
 import dev.specgate.engine.tensor.Parallel;
 import dev.specgate.engine.tensor.WeightMatrix;
 import dev.specgate.engine.tokenizer.Tokenizer;
@@ -122,31 +123,41 @@ public final class Model implements AutoCloseable {
             }
         }
 
+        // RoPE's rotation of each row's position, shared by every layer and head.
+        final int half = config.ropeDim() / 2;
+        float[] ropeCos = new float[rows * half];
+        float[] ropeSin = new float[rows * half];
+        for (int row = 0; row < rows; row++) {
+            for (int i = 0; i < half; i++) {
+                double angle = rowPos[row] * (double) weights.ropeInvFreq()[i];
+                ropeCos[row * half + i] = (float) Math.cos(angle);
+                ropeSin[row * half + i] = (float) Math.sin(angle);
+            }
+        }
+
         float[] xb = new float[rows * dim];
         float[] xb2 = new float[rows * dim];
         float[] q = new float[rows * qDim];
         float[] k = new float[rows * kvDim];
         float[] v = new float[rows * kvDim];
         float[] att = new float[rows * qDim];
-        float[] gate = new float[rows * hidden];
-        float[] up = new float[rows * hidden];
+        float[] hb = new float[rows * hidden];
+        float[] hb2 = new float[rows * hidden];
 
         for (int l = 0; l < config.nLayers(); l++) {
             LayerWeights w = weights.layers()[l];
 
             // Attention block: x += Wo · attention(rope(Wq·xb), rope(Wk·xb), Wv·xb), xb = rmsnorm(x).
             rmsnorm(xb, x, w.attnNorm(), rows);
-            w.wq().matmul(xb, rows, q);
-            w.wk().matmul(xb, rows, k);
-            w.wv().matmul(xb, rows, v);
+            WeightMatrix.matmuls(xb, rows, new WeightMatrix[] {w.wq(), w.wk(), w.wv()}, new float[][] {q, k, v});
             if (config.qkvBias()) {
                 addBias(q, w.bq(), rows);
                 addBias(k, w.bk(), rows);
                 addBias(v, w.bv(), rows);
             }
             for (int row = 0; row < rows; row++) {
-                rope(q, row * qDim, config.nHeads(), rowPos[row]);
-                rope(k, row * kvDim, config.nKvHeads(), rowPos[row]);
+                rope(q, row * qDim, config.nHeads(), ropeCos, ropeSin, row * half);
+                rope(k, row * kvDim, config.nKvHeads(), ropeCos, ropeSin, row * half);
                 // Store first, attend after: later rows of a sequence see earlier rows of the same call.
                 System.arraycopy(k, row * kvDim, rowCache[row].keys(l), rowPos[row] * kvDim, kvDim);
                 System.arraycopy(v, row * kvDim, rowCache[row].values(l), rowPos[row] * kvDim, kvDim);
@@ -157,13 +168,8 @@ public final class Model implements AutoCloseable {
 
             // Feed-forward block (SwiGLU): x += Wdown · (silu(Wgate·xb) * (Wup·xb)), xb = rmsnorm(x).
             rmsnorm(xb, x, w.ffnNorm(), rows);
-            w.wGate().matmul(xb, rows, gate);
-            w.wUp().matmul(xb, rows, up);
-            for (int i = 0; i < rows * hidden; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-            }
-            w.wDown().matmul(gate, rows, xb2);
+            WeightMatrix.swiglu(w.wGate(), w.wUp(), xb, rows, hb, hb2);
+            w.wDown().matmul(hb, rows, xb2);
             addInPlace(x, xb2);
         }
 
@@ -216,61 +222,36 @@ public final class Model implements AutoCloseable {
         final float scale = (float) (1.0 / Math.sqrt(headDim));
         int tasks = rowPos.length * nHeads;
         Parallel.forRange(tasks, 1, (start, end) -> {
-            float[] scores = new float[config.contextLength()];
+            float[] scores = AttentionMath.scratch(config.contextLength());
             for (int task = start; task < end; task++) {
                 int row = task / nHeads;
                 int h = task % nHeads;
-                int pos = rowPos[row];
-                float[] keys = rowCache[row].keys(layer);
-                float[] values = rowCache[row].values(layer);
+                int positions = rowPos[row] + 1;
                 int qOff = row * qDim + h * headDim;
                 int kvOff = (h / headsPerKv) * headDim;
-
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t <= pos; t++) {
-                    float dot = 0f;
-                    int kOff = t * kvDim + kvOff;
-                    for (int i = 0; i < headDim; i++) {
-                        dot += q[qOff + i] * keys[kOff + i];
-                    }
-                    scores[t] = dot * scale;
-                    max = Math.max(max, scores[t]);
-                }
-                float sum = 0f;
-                for (int t = 0; t <= pos; t++) {
-                    scores[t] = (float) Math.exp(scores[t] - max);
-                    sum += scores[t];
-                }
-                int oOff = row * qDim + h * headDim;
-                java.util.Arrays.fill(out, oOff, oOff + headDim, 0f);
-                for (int t = 0; t <= pos; t++) {
-                    float a = scores[t] / sum;
-                    int vOff = t * kvDim + kvOff;
-                    for (int i = 0; i < headDim; i++) {
-                        out[oOff + i] += a * values[vOff + i];
-                    }
-                }
+                AttentionMath.scores(q, qOff, rowCache[row].keys(layer), kvOff, kvDim, headDim, positions, scale, scores);
+                AttentionMath.softmax(scores, positions);
+                AttentionMath.mix(scores, positions, rowCache[row].values(layer), kvOff, kvDim, headDim, out, qOff);
             }
         });
     }
 
-    /** Rotates each head's first ropeDim dims by position-dependent angles (adjacent pairs or NeoX halves). */
-    private void rope(float[] vec, int offset, int heads, int pos) {
+    /**
+     * Rotates each head's first ropeDim dims by the angles of one position, whose cos and sin are at
+     * {@code cos[at ..]} and {@code sin[at ..]} (adjacent pairs, or NeoX halves).
+     */
+    private void rope(float[] vec, int offset, int heads, float[] cos, float[] sin, int at) {
         final int headDim = config.headDim();
         final int half = config.ropeDim() / 2;
-        final float[] invFreq = weights.ropeInvFreq();
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
             for (int i = 0; i < half; i++) {
-                double angle = pos * (double) invFreq[i];
-                float cos = (float) Math.cos(angle);
-                float sin = (float) Math.sin(angle);
                 int a = config.neoxRope() ? base + i : base + 2 * i;
                 int b = config.neoxRope() ? base + i + half : base + 2 * i + 1;
                 float x0 = vec[a];
                 float x1 = vec[b];
-                vec[a] = x0 * cos - x1 * sin;
-                vec[b] = x0 * sin + x1 * cos;
+                vec[a] = x0 * cos[at + i] - x1 * sin[at + i];
+                vec[b] = x0 * sin[at + i] + x1 * cos[at + i];
             }
         }
     }

@@ -67,29 +67,48 @@ public final class Parallel {
             return;
         }
         try {
-            runStep(null, null, null, 0, rangeBody, n, minChunk);
+            runStep(new Step(null, null, null, null, 0, false, rangeBody, n), minChunk, 1);
         } finally {
             TEAM.unlock();
         }
     }
 
-    /** {@code m.matmulRows} over all its rows, split like {@link #forRange}. */
-    static void matmul(WeightMatrix m, float[] in, int rows, float[] result, int batchRows, int minRows) {
-        if (THREADS == 1 || rows < 2 * minRows || IS_WORKER.get() || !TEAM.tryLock()) {
-            m.matmulRows(in, batchRows, result, 0, rows);
+    /**
+     * One step for several matrices over the same input: {@code outs[i] = ms[i] · x}, their rows split over the team
+     * as one range (Wq, Wk and Wv: one hand-off instead of three, and no thread idles at the end of the small
+     * ones). With {@code swiglu}, {@code ms} is {gate, up} and each chunk ends with
+     * {@code outs[0] = silu(outs[0]) * outs[1]} on its rows, while they are still in cache.
+     */
+    static void matmuls(WeightMatrix[] ms, float[][] outs, float[] x, int batch, boolean swiglu, int minRows) {
+        int total = 0;
+        int[] ends = new int[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            total += swiglu ? 0 : ms[i].rows;
+            ends[i] = total;
+        }
+        if (swiglu) {
+            total = ms[0].rows;
+            ends[0] = ends[1] = total;
+        }
+        Step step = new Step(ms, ends, outs, x, batch, swiglu, null, total);
+        if (THREADS == 1 || total < 2 * minRows || IS_WORKER.get() || !TEAM.tryLock()) {
+            step.run(0, total);
             return;
         }
         try {
-            runStep(m, in, result, batchRows, null, rows, minRows);
+            runStep(step, minRows, 4);
         } finally {
             TEAM.unlock();
         }
     }
 
-    private static void runStep(WeightMatrix m, float[] in, float[] result, int batchRows, RangeBody rangeBody,
-                                int n, int minChunk) {
-        int chunks = Math.min(n / minChunk, THREADS * CHUNKS_PER_THREAD);
-        Step step = new Step(m, in, result, batchRows, rangeBody, n, (n + chunks - 1) / chunks);
+    /** Runs {@code step} on the team in chunks of at least {@code minChunk}, a multiple of {@code granule}. */
+    private static void runStep(Step step, int minChunk, int granule) {
+        // A multiple of the team's size, so equal threads finish together; more chunks than threads, so a thread
+        // slowed by a neighbour process hands its share to the others.
+        int chunks = Math.clamp(step.total / minChunk, THREADS, THREADS * CHUNKS_PER_THREAD) / THREADS * THREADS;
+        int chunk = (step.total + chunks - 1) / chunks;
+        step.start((chunk + granule - 1) / granule * granule);
         current = step;
         for (Thread w : WORKERS) {
             LockSupport.unpark(w);
@@ -107,28 +126,40 @@ public final class Parallel {
         }
     }
 
-    /** One parallel step: a matmul (called directly) or a range body, cut into chunks claimed atomically. */
+    /**
+     * One parallel step: matmuls (called directly) or a range body, cut into chunks claimed atomically. Rows of
+     * several matrices are numbered one after the other ({@code ends[i]}: one past matrix i's last row).
+     */
     private static final class Step {
-        final WeightMatrix matrix;
+        final WeightMatrix[] matrices;
+        final int[] ends;
+        final float[][] outs;
         final float[] x;
-        final float[] out;
         final int batch;
+        final boolean swiglu;
         final RangeBody body;
         final int total;
-        final int chunk;
         final AtomicInteger nextChunk = new AtomicInteger();
-        final AtomicInteger pendingChunks;
+        final AtomicInteger pendingChunks = new AtomicInteger();
+        int chunk;
         volatile Throwable failure;
 
-        Step(WeightMatrix matrix, float[] x, float[] out, int batch, RangeBody body, int total, int chunk) {
-            this.matrix = matrix;
+        Step(WeightMatrix[] matrices, int[] ends, float[][] outs, float[] x, int batch, boolean swiglu, RangeBody body,
+             int total) {
+            this.matrices = matrices;
+            this.ends = ends;
+            this.outs = outs;
             this.x = x;
-            this.out = out;
             this.batch = batch;
+            this.swiglu = swiglu;
             this.body = body;
             this.total = total;
+        }
+
+        /** Sets the chunk size before the step is published (the volatile write of {@code current}). */
+        void start(int chunk) {
             this.chunk = chunk;
-            this.pendingChunks = new AtomicInteger((total + chunk - 1) / chunk);
+            pendingChunks.set((total + chunk - 1) / chunk);
         }
 
         /** Claims and runs chunks until none are left. */
@@ -136,17 +167,32 @@ public final class Parallel {
             int c;
             while ((c = nextChunk.getAndIncrement()) * (long) chunk < total) {
                 int from = c * chunk;
-                int to = Math.min(total, from + chunk);
                 try {
-                    if (matrix != null) {
-                        matrix.matmulRows(x, batch, out, from, to);
-                    } else {
-                        body.run(from, to);
-                    }
+                    run(from, Math.min(total, from + chunk));
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
                     pendingChunks.decrementAndGet();
+                }
+            }
+        }
+
+        void run(int from, int to) {
+            if (body != null) {
+                body.run(from, to);
+            } else if (swiglu) {
+                matrices[0].matmulRows(x, batch, outs[0], from, to);
+                matrices[1].matmulRows(x, batch, outs[1], from, to);
+                Activations.swiglu(outs[0], outs[1], matrices[0].rows, batch, from, to);
+            } else {
+                int start = 0;
+                for (int i = 0; i < matrices.length; i++) {
+                    int lo = Math.max(from, start);
+                    int hi = Math.min(to, ends[i]);
+                    if (lo < hi) {
+                        matrices[i].matmulRows(x, batch, outs[i], lo - start, hi - start);
+                    }
+                    start = ends[i];
                 }
             }
         }

@@ -14,19 +14,14 @@ import java.nio.ByteOrder;
  * ggml Q4_0: blocks of 32 values, each an f16 scale d then 16 bytes of nibbles. Value j < 16 is the low nibble
  * of byte j, value j + 16 its high nibble; value = (q - 8) * d.
  *
- * <p>Like Q8_0, a block is unpacked in registers (mask / shift, then widen to float) and used for four batch
- * rows before moving on.
- *
- * <p>For batch &gt;= 2, two weight rows are register-tiled together (2 x 4, 2 x 2, 2 x 1 batch rows): 16
- * accumulators for 2 x 4, each widened block vector feeds up to four FMAs and each activation vector two.
- * Every kernel adds in {@code dot1}'s order, so a batch row's result does not depend on the batch size.
+ * <p>Register-tiled by {@link TiledMatrix}: like Q8_0, blocks are unpacked in registers (mask / shift, then widen
+ * to float), straight into the FMAs (decoding) or into a float stripe of four rows for batches.
  */
-final class Q4_0Matrix extends WeightMatrix {
+final class Q4_0Matrix extends TiledMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
     private static final VectorSpecies<Float> F = Simd.F;
     private static final VectorSpecies<Byte> B = Simd.B;
-    private static final int L = Simd.L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     Q4_0Matrix(String name, int rows, int cols, MemorySegment data) {
@@ -38,180 +33,63 @@ final class Q4_0Matrix extends WeightMatrix {
         return GGMLType.Q4_0;
     }
 
-    private static FloatVector low(ByteVector q, float d) {
-        return ((FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d);
-    }
-
-    private static FloatVector high(ByteVector q, float d) {
-        // LSHR on byte lanes shifts the unsigned byte, so the result is 0..15
-        return ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d);
+    /**
+     * Nibbles {@code shift..shift+3} of {@code q} (0: values j, 4: values j + 16), minus 8, as floats times d.
+     * Kernels call it from a loop over the two halves rather than once per half: the JIT inlines a kernel's
+     * vector code only up to a node budget, and a vector passed to a method it did not inline gets boxed.
+     */
+    private static FloatVector nibbles(ByteVector q, int shift, float d) {
+        // LSHR on byte lanes shifts the unsigned byte
+        ByteVector n = q.lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8);
+        return ((FloatVector) n.convertShape(VectorOperators.B2F, F, 0)).mul(d);
     }
 
     @Override
-    protected void matmulRows(float[] x, int batch, float[] out, int from, int to) {
-        int blocks = cols / BLOCK;
-        int r = from;
-        if (batch >= 2) {
-            // Register tiles of two weight rows: each block is widened to floats once and used for up to four
-            // batch rows, and each activation vector loaded feeds both weight rows.
-            for (; r + 2 <= to; r += 2) {
-                long row = r * rowBytes;
-                int b = 0;
-                for (; b + 4 <= batch; b += 4) {
-                    dot2x4(row, blocks, x, b * cols, out, b * rows + r);
+    boolean inPlace() {
+        return false;
+    }
+
+    // Both kernels go through a block in column order: the low nibbles (values 0..15), then the high ones.
+
+    @Override
+    void decode4(long p0, long p1, long p2, long p3, float[] stripe) {
+        for (int k = 0; k < cols / BLOCK; k++) {
+            long off = (long) k * BLOCK_BYTES + 2;
+            float d0 = f16(data.get(SHORT_LE, p0 + off - 2)), d1 = f16(data.get(SHORT_LE, p1 + off - 2));
+            float d2 = f16(data.get(SHORT_LE, p2 + off - 2)), d3 = f16(data.get(SHORT_LE, p3 + off - 2));
+            for (int half = 0; half < 2; half++) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    int c = k * BLOCK + half * (BLOCK / 2) + j;
+                    nibbles(ByteVector.fromMemorySegment(B, data, p0 + off + j, LE), 4 * half, d0).intoArray(stripe, c);
+                    nibbles(ByteVector.fromMemorySegment(B, data, p1 + off + j, LE), 4 * half, d1).intoArray(stripe, cols + c);
+                    nibbles(ByteVector.fromMemorySegment(B, data, p2 + off + j, LE), 4 * half, d2).intoArray(stripe, 2 * cols + c);
+                    nibbles(ByteVector.fromMemorySegment(B, data, p3 + off + j, LE), 4 * half, d3).intoArray(stripe, 3 * cols + c);
                 }
-                if (b + 2 <= batch) {
-                    dot2x2(row, blocks, x, b * cols, out, b * rows + r);
-                    b += 2;
+            }
+        }
+    }
+
+    @Override
+    void tile4x1(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        for (int k = 0; k < cols / BLOCK; k++) {
+            long off = (long) k * BLOCK_BYTES + 2;
+            float d0 = f16(data.get(SHORT_LE, p0 + off - 2)), d1 = f16(data.get(SHORT_LE, p1 + off - 2));
+            float d2 = f16(data.get(SHORT_LE, p2 + off - 2)), d3 = f16(data.get(SHORT_LE, p3 + off - 2));
+            for (int half = 0; half < 2; half++) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    FloatVector v = FloatVector.fromArray(F, x, x0 + k * BLOCK + half * (BLOCK / 2) + j);
+                    a0 = nibbles(ByteVector.fromMemorySegment(B, data, p0 + off + j, LE), 4 * half, d0).fma(v, a0);
+                    a1 = nibbles(ByteVector.fromMemorySegment(B, data, p1 + off + j, LE), 4 * half, d1).fma(v, a1);
+                    a2 = nibbles(ByteVector.fromMemorySegment(B, data, p2 + off + j, LE), 4 * half, d2).fma(v, a2);
+                    a3 = nibbles(ByteVector.fromMemorySegment(B, data, p3 + off + j, LE), 4 * half, d3).fma(v, a3);
                 }
-                if (b < batch) {
-                    dot2x1(row, blocks, x, b * cols, out, b * rows + r);
-                }
             }
         }
-        // Batch 1, and the odd row a chunk may end with: dot1, which decoding keeps compiled. (A kernel used
-        // only for that odd row runs too rarely to reach C2 soon, and Vector API code is very slow before it does.)
-        for (; r < to; r++) {
-            long row = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = dot1(row, blocks, x, b * cols);
-            }
-        }
-    }
-
-    /** Two weight rows ({@code row}, {@code row + rowBytes}) times 4 batch rows from {@code x0}; same add order as {@link #dot1}. */
-    private void dot2x4(long row, int blocks, float[] x, int x0, float[] out, int o) {
-        long row1 = row + rowBytes;
-        int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
-        FloatVector b00 = FloatVector.zero(F), b01 = FloatVector.zero(F), b02 = FloatVector.zero(F), b03 = FloatVector.zero(F);
-        FloatVector b10 = FloatVector.zero(F), b11 = FloatVector.zero(F), b12 = FloatVector.zero(F), b13 = FloatVector.zero(F);
-        FloatVector v;
-        for (int k = 0; k < blocks; k++) {
-            long p0 = row + (long) k * BLOCK_BYTES, p1 = row1 + (long) k * BLOCK_BYTES;
-            float d0 = f16(data.get(SHORT_LE, p0)), d1 = f16(data.get(SHORT_LE, p1));
-            for (int j = 0; j < BLOCK / 2; j += L) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, data, p0 + 2 + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, data, p1 + 2 + j, LE);
-                int c = k * BLOCK + j, ch = c + BLOCK / 2;
-                FloatVector w0 = low(q0, d0), w1 = low(q1, d1);
-                v = FloatVector.fromArray(F, x, x0 + c);
-                a00 = w0.fma(v, a00);
-                a10 = w1.fma(v, a10);
-                v = FloatVector.fromArray(F, x, x1 + c);
-                a01 = w0.fma(v, a01);
-                a11 = w1.fma(v, a11);
-                v = FloatVector.fromArray(F, x, x2 + c);
-                a02 = w0.fma(v, a02);
-                a12 = w1.fma(v, a12);
-                v = FloatVector.fromArray(F, x, x3 + c);
-                a03 = w0.fma(v, a03);
-                a13 = w1.fma(v, a13);
-                w0 = high(q0, d0);
-                w1 = high(q1, d1);
-                v = FloatVector.fromArray(F, x, x0 + ch);
-                b00 = w0.fma(v, b00);
-                b10 = w1.fma(v, b10);
-                v = FloatVector.fromArray(F, x, x1 + ch);
-                b01 = w0.fma(v, b01);
-                b11 = w1.fma(v, b11);
-                v = FloatVector.fromArray(F, x, x2 + ch);
-                b02 = w0.fma(v, b02);
-                b12 = w1.fma(v, b12);
-                v = FloatVector.fromArray(F, x, x3 + ch);
-                b03 = w0.fma(v, b03);
-                b13 = w1.fma(v, b13);
-            }
-        }
-        out[o] = a00.add(b00).reduceLanes(VectorOperators.ADD);
-        out[o + 1] = a10.add(b10).reduceLanes(VectorOperators.ADD);
-        out[o + rows] = a01.add(b01).reduceLanes(VectorOperators.ADD);
-        out[o + rows + 1] = a11.add(b11).reduceLanes(VectorOperators.ADD);
-        out[o + 2 * rows] = a02.add(b02).reduceLanes(VectorOperators.ADD);
-        out[o + 2 * rows + 1] = a12.add(b12).reduceLanes(VectorOperators.ADD);
-        out[o + 3 * rows] = a03.add(b03).reduceLanes(VectorOperators.ADD);
-        out[o + 3 * rows + 1] = a13.add(b13).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** Two weight rows ({@code row}, {@code row + rowBytes}) times 2 batch rows from {@code x0}; same add order as {@link #dot1}. */
-    private void dot2x2(long row, int blocks, float[] x, int x0, float[] out, int o) {
-        long row1 = row + rowBytes;
-        int x1 = x0 + cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
-        FloatVector b00 = FloatVector.zero(F), b01 = FloatVector.zero(F), b10 = FloatVector.zero(F), b11 = FloatVector.zero(F);
-        FloatVector v;
-        for (int k = 0; k < blocks; k++) {
-            long p0 = row + (long) k * BLOCK_BYTES, p1 = row1 + (long) k * BLOCK_BYTES;
-            float d0 = f16(data.get(SHORT_LE, p0)), d1 = f16(data.get(SHORT_LE, p1));
-            for (int j = 0; j < BLOCK / 2; j += L) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, data, p0 + 2 + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, data, p1 + 2 + j, LE);
-                int c = k * BLOCK + j, ch = c + BLOCK / 2;
-                FloatVector w0 = low(q0, d0), w1 = low(q1, d1);
-                v = FloatVector.fromArray(F, x, x0 + c);
-                a00 = w0.fma(v, a00);
-                a10 = w1.fma(v, a10);
-                v = FloatVector.fromArray(F, x, x1 + c);
-                a01 = w0.fma(v, a01);
-                a11 = w1.fma(v, a11);
-                w0 = high(q0, d0);
-                w1 = high(q1, d1);
-                v = FloatVector.fromArray(F, x, x0 + ch);
-                b00 = w0.fma(v, b00);
-                b10 = w1.fma(v, b10);
-                v = FloatVector.fromArray(F, x, x1 + ch);
-                b01 = w0.fma(v, b01);
-                b11 = w1.fma(v, b11);
-            }
-        }
-        out[o] = a00.add(b00).reduceLanes(VectorOperators.ADD);
-        out[o + 1] = a10.add(b10).reduceLanes(VectorOperators.ADD);
-        out[o + rows] = a01.add(b01).reduceLanes(VectorOperators.ADD);
-        out[o + rows + 1] = a11.add(b11).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** Two weight rows ({@code row}, {@code row + rowBytes}) times 1 batch row from {@code x0}; same add order as {@link #dot1}. */
-    private void dot2x1(long row, int blocks, float[] x, int x0, float[] out, int o) {
-        long row1 = row + rowBytes;
-        FloatVector a00 = FloatVector.zero(F), a10 = FloatVector.zero(F), b00 = FloatVector.zero(F), b10 = FloatVector.zero(F);
-        FloatVector v;
-        for (int k = 0; k < blocks; k++) {
-            long p0 = row + (long) k * BLOCK_BYTES, p1 = row1 + (long) k * BLOCK_BYTES;
-            float d0 = f16(data.get(SHORT_LE, p0)), d1 = f16(data.get(SHORT_LE, p1));
-            for (int j = 0; j < BLOCK / 2; j += L) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, data, p0 + 2 + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, data, p1 + 2 + j, LE);
-                int c = k * BLOCK + j, ch = c + BLOCK / 2;
-                FloatVector w0 = low(q0, d0), w1 = low(q1, d1);
-                v = FloatVector.fromArray(F, x, x0 + c);
-                a00 = w0.fma(v, a00);
-                a10 = w1.fma(v, a10);
-                w0 = high(q0, d0);
-                w1 = high(q1, d1);
-                v = FloatVector.fromArray(F, x, x0 + ch);
-                b00 = w0.fma(v, b00);
-                b10 = w1.fma(v, b10);
-            }
-        }
-        out[o] = a00.add(b00).reduceLanes(VectorOperators.ADD);
-        out[o + 1] = a10.add(b10).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** One batch row: low and high halves feed separate accumulators so FMAs overlap. */
-    private float dot1(long row, int blocks, float[] x, int x0) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-        for (int k = 0; k < blocks; k++) {
-            long blk = row + (long) k * BLOCK_BYTES;
-            float d = f16(data.get(SHORT_LE, blk));
-            for (int j = 0; j < BLOCK / 2; j += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, blk + 2 + j, LE);
-                int c = x0 + k * BLOCK + j;
-                a0 = low(q, d).fma(FloatVector.fromArray(F, x, c), a0);
-                a1 = high(q, d).fma(FloatVector.fromArray(F, x, c + BLOCK / 2), a1);
-            }
-        }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, L);
+        a2.intoArray(acc, 2 * L);
+        a3.intoArray(acc, 3 * L);
     }
 
     @Override

@@ -117,6 +117,39 @@ public abstract class WeightMatrix {
      * Activations stay float32 (never quantized), so results match a float reference of the dequantized weights.
      */
     public void matmul(float[] x, int batch, float[] out) {
+        check(x, batch, out);
+        Parallel.matmuls(new WeightMatrix[] {this}, new float[][] {out}, x, batch, false, minRows(batch, 1));
+    }
+
+    /**
+     * {@code outs[i] = ms[i] · x} like {@link #matmul}, for several matrices with the same input width (Wq, Wk, Wv)
+     * in one parallel step.
+     */
+    public static void matmuls(float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
+        for (int i = 0; i < ms.length; i++) {
+            if (ms[i].cols != ms[0].cols) {
+                throw new IllegalArgumentException(ms[i] + " and " + ms[0] + " differ in input width");
+            }
+            ms[i].check(x, batch, outs[i]);
+        }
+        Parallel.matmuls(ms, outs, x, batch, false, ms[0].minRows(batch, 1));
+    }
+
+    /**
+     * The SwiGLU feed-forward input in one parallel step: {@code out = silu(gate · x) * (up · x)}, elementwise,
+     * with silu(g) = g / (1 + e^-g). {@code upOut} receives {@code up · x} on the way.
+     */
+    public static void swiglu(WeightMatrix gate, WeightMatrix up, float[] x, int batch, float[] out, float[] upOut) {
+        if (gate.rows != up.rows || gate.cols != up.cols) {
+            throw new IllegalArgumentException("gate " + gate + " and up " + up + " differ in shape");
+        }
+        gate.check(x, batch, out);
+        up.check(x, batch, upOut);
+        Parallel.matmuls(new WeightMatrix[] {gate, up}, new float[][] {out, upOut}, x, batch, true,
+                gate.minRows(batch, 2));
+    }
+
+    private void check(float[] x, int batch, float[] out) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch " + batch + " < 1");
         }
@@ -124,9 +157,12 @@ public abstract class WeightMatrix {
             throw new IllegalArgumentException(name + ": batch " + batch + " needs x of " + (long) batch * cols
                     + " and out of " + (long) batch * rows + " floats, got " + x.length + " and " + out.length);
         }
-        long workPerRow = (long) cols * batch;
-        int minRows = (int) Math.min(rows, Math.max(1, MIN_WORK_PER_TASK / workPerRow));
-        Parallel.matmul(this, x, rows, out, batch, minRows);
+    }
+
+    /** Rows per chunk (of {@code matrices} matrices computed together) worth a hand-off to another thread. */
+    private int minRows(int batch, int matrices) {
+        long workPerRow = (long) cols * batch * matrices;
+        return (int) Math.max(1, MIN_WORK_PER_TASK / workPerRow);
     }
 
     /** {@link #matmul} restricted to rows {@code [from, to)}; runs on one thread. */

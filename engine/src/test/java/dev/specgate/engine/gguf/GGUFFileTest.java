@@ -30,7 +30,7 @@ class GGUFFileTest {
     }
 
     private static byte[] floats(float... v) {
-        return GGUFBytes.le(4 * v.length, b -> {
+        return GGUFWriter.le(4 * v.length, b -> {
             for (float f : v) {
                 b.putFloat(f);
             }
@@ -45,23 +45,23 @@ class GGUFFileTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void readsEveryMetadataType(int version) throws IOException {
-        GGUFBytes g = new GGUFBytes();
+        GGUFWriter g = new GGUFWriter();
         g.version = version;
         g.kv("u8", 0, new byte[] {(byte) 200})
                 .kv("i8", 1, new byte[] {(byte) -5})
-                .kv("u16", 2, GGUFBytes.le(2, b -> b.putShort((short) 60000)))
-                .kv("i16", 3, GGUFBytes.le(2, b -> b.putShort((short) -300)))
-                .kv("u32", 4, GGUFBytes.le(4, b -> b.putInt(0xFFFFFFF0)))
-                .kv("i32", 5, GGUFBytes.le(4, b -> b.putInt(-70000)))
-                .kv("f32", 6, GGUFBytes.le(4, b -> b.putFloat(1e-5f)))
+                .kv("u16", 2, GGUFWriter.le(2, b -> b.putShort((short) 60000)))
+                .kv("i16", 3, GGUFWriter.le(2, b -> b.putShort((short) -300)))
+                .kv("u32", 4, GGUFWriter.le(4, b -> b.putInt(0xFFFFFFF0)))
+                .kv("i32", 5, GGUFWriter.le(4, b -> b.putInt(-70000)))
+                .kv("f32", 6, GGUFWriter.le(4, b -> b.putFloat(1e-5f)))
                 .kv("bool", 7, new byte[] {1})
                 .kvString("name", "llama ✓")
-                .kv("ints", 9, GGUFBytes.le(4 + 8 + 12, b -> b.putInt(5).putLong(3).putInt(1).putInt(-2).putInt(3)))
-                .kv("strs", 9, concat(GGUFBytes.le(12, b -> b.putInt(8).putLong(2)), GGUFBytes.str("a"), GGUFBytes.str("bc")))
-                .kv("floats", 9, concat(GGUFBytes.le(12, b -> b.putInt(6).putLong(2)), floats(0.5f, -1f)))
-                .kv("u64", 10, GGUFBytes.le(8, b -> b.putLong(1L << 40)))
-                .kv("i64", 11, GGUFBytes.le(8, b -> b.putLong(-(1L << 40))))
-                .kv("f64", 12, GGUFBytes.le(8, b -> b.putDouble(2.5)));
+                .kv("ints", 9, GGUFWriter.le(4 + 8 + 12, b -> b.putInt(5).putLong(3).putInt(1).putInt(-2).putInt(3)))
+                .kv("strs", 9, concat(GGUFWriter.le(12, b -> b.putInt(8).putLong(2)), GGUFWriter.str("a"), GGUFWriter.str("bc")))
+                .kv("floats", 9, concat(GGUFWriter.le(12, b -> b.putInt(6).putLong(2)), floats(0.5f, -1f)))
+                .kv("u64", 10, GGUFWriter.le(8, b -> b.putLong(1L << 40)))
+                .kv("i64", 11, GGUFWriter.le(8, b -> b.putLong(-(1L << 40))))
+                .kv("f64", 12, GGUFWriter.le(8, b -> b.putDouble(2.5)));
         try (GGUFFile f = GGUFFile.open(write(g.build()))) {
             assertEquals(version, f.version());
             assertEquals(200, f.metadataInt("u8", 0));
@@ -88,10 +88,10 @@ class GGUFFileTest {
     @ParameterizedTest
     @ValueSource(ints = {32, 64, 256})
     void tensorDataStartsAtTheAlignedOffset(int alignment) throws IOException {
-        GGUFBytes g = new GGUFBytes();
+        GGUFWriter g = new GGUFWriter();
         g.alignment = alignment;
         if (alignment != 32) {
-            g.kv("general.alignment", 4, GGUFBytes.le(4, b -> b.putInt(alignment)));
+            g.kv("general.alignment", 4, GGUFWriter.le(4, b -> b.putInt(alignment)));
         }
         g.kvString("general.architecture", "llama")
                 .tensor("a", new long[] {3}, 0, floats(1, 2, 3))
@@ -113,7 +113,7 @@ class GGUFFileTest {
 
     @Test
     void badMagic() throws IOException {
-        GGUFBytes g = new GGUFBytes();
+        GGUFWriter g = new GGUFWriter();
         g.magic = 0x46554746;
         assertTrue(failure(g.build()).contains("bad magic"));
         assertTrue(failure(new byte[0]).contains("bad magic"));
@@ -122,7 +122,7 @@ class GGUFFileTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void unsupportedVersion(int version) throws IOException {
-        GGUFBytes g = new GGUFBytes();
+        GGUFWriter g = new GGUFWriter();
         g.version = version;
         String m = failure(g.build());
         assertTrue(m.contains("version " + version) && m.contains("not supported"), m);
@@ -130,7 +130,7 @@ class GGUFFileTest {
 
     @Test
     void truncatedHeader() throws IOException {
-        byte[] full = new GGUFBytes().kvString("general.name", "a long enough name").kv("x", 5, new byte[4])
+        byte[] full = new GGUFWriter().kvString("general.name", "a long enough name").kv("x", 5, new byte[4])
                 .tensor("t", new long[] {2}, 0, floats(1, 2)).build();
         for (int cut : new int[] {6, 20, 30, 45, 60}) {
             String m = failure(Arrays.copyOf(full, cut));
@@ -140,26 +140,26 @@ class GGUFFileTest {
 
     @Test
     void tensorBeyondEndOfFile() throws IOException {
-        byte[] full = new GGUFBytes().tensor("w", new long[] {8, 4}, 0, floats(new float[32])).build();
+        byte[] full = new GGUFWriter().tensor("w", new long[] {8, 4}, 0, floats(new float[32])).build();
         String m = failure(Arrays.copyOf(full, full.length - 4));
         assertTrue(m.contains("w") && m.contains("beyond the end"), m);
 
-        byte[] far = new GGUFBytes().tensorAt("far", new long[] {4}, 0, Long.MAX_VALUE - 8, floats(1, 2, 3, 4)).build();
+        byte[] far = new GGUFWriter().tensorAt("far", new long[] {4}, 0, Long.MAX_VALUE - 8, floats(1, 2, 3, 4)).build();
         m = failure(far);
         assertTrue(m.contains("far") && m.contains("beyond the end"), m);
     }
 
     @Test
     void unknownTensorType() throws IOException {
-        String m = failure(new GGUFBytes().tensor("odd", new long[] {4}, 99, new byte[16]).build());
+        String m = failure(new GGUFWriter().tensor("odd", new long[] {4}, 99, new byte[16]).build());
         assertTrue(m.contains("odd") && m.contains("unknown ggml type 99"), m);
     }
 
     @Test
     void duplicateTensorAndMissingTensor() throws IOException {
-        String m = failure(new GGUFBytes().tensor("t", new long[] {1}, 0, floats(1)).tensor("t", new long[] {1}, 0, floats(2)).build());
+        String m = failure(new GGUFWriter().tensor("t", new long[] {1}, 0, floats(1)).tensor("t", new long[] {1}, 0, floats(2)).build());
         assertTrue(m.contains("appears twice"), m);
-        try (GGUFFile f = GGUFFile.open(write(new GGUFBytes().build()))) {
+        try (GGUFFile f = GGUFFile.open(write(new GGUFWriter().build()))) {
             GGUFFormatException e = assertThrows(GGUFFormatException.class, () -> f.tensor("nope"));
             assertTrue(e.getMessage().contains("nope"));
         }

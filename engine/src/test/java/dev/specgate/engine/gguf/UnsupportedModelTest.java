@@ -20,7 +20,7 @@ class UnsupportedModelTest {
 
     @Test
     void unknownArchitectureIsNamed() throws Exception {
-        Path file = write("gptneox.gguf", new GGUFBytes().kvString("general.architecture", "gptneox"));
+        Path file = write("gptneox.gguf", new GGUFWriter().kvString("general.architecture", "gptneox"));
         GGUFFormatException e = assertThrows(GGUFFormatException.class, () -> Model.load(file));
         assertTrue(e.getMessage().contains("'gptneox'") && e.getMessage().contains("llama"), e.getMessage());
     }
@@ -28,14 +28,14 @@ class UnsupportedModelTest {
     @Test
     void unsupportedTensorTypeIsNamed() throws Exception {
         int dim = 256;
-        GGUFBytes g = new GGUFBytes()
+        GGUFWriter g = new GGUFWriter()
                 .kvString("general.architecture", "llama")
-                .kv("llama.embedding_length", 4, GGUFBytes.le(4, b -> b.putInt(dim)))
-                .kv("llama.feed_forward_length", 4, GGUFBytes.le(4, b -> b.putInt(dim)))
-                .kv("llama.block_count", 4, GGUFBytes.le(4, b -> b.putInt(1)))
-                .kv("llama.attention.head_count", 4, GGUFBytes.le(4, b -> b.putInt(4)))
-                .kv("llama.context_length", 4, GGUFBytes.le(4, b -> b.putInt(64)))
-                .kv("llama.vocab_size", 4, GGUFBytes.le(4, b -> b.putInt(8)))
+                .kv("llama.embedding_length", 4, GGUFWriter.le(4, b -> b.putInt(dim)))
+                .kv("llama.feed_forward_length", 4, GGUFWriter.le(4, b -> b.putInt(dim)))
+                .kv("llama.block_count", 4, GGUFWriter.le(4, b -> b.putInt(1)))
+                .kv("llama.attention.head_count", 4, GGUFWriter.le(4, b -> b.putInt(4)))
+                .kv("llama.context_length", 4, GGUFWriter.le(4, b -> b.putInt(64)))
+                .kv("llama.vocab_size", 4, GGUFWriter.le(4, b -> b.putInt(8)))
                 .tensor("blk.0.attn_norm.weight", new long[] {dim}, F32, new byte[dim * 4])
                 .tensor("blk.0.attn_q.weight", new long[] {dim, dim}, Q5_K, new byte[dim * 176]);
         Path file = write("q5k.gguf", g);
@@ -43,7 +43,7 @@ class UnsupportedModelTest {
         assertTrue(e.getMessage().contains("Q5_K") && e.getMessage().contains("blk.0.attn_q.weight"), e.getMessage());
     }
 
-    private Path write(String name, GGUFBytes g) throws Exception {
+    private Path write(String name, GGUFWriter g) throws Exception {
         Path file = dir.resolve(name);
         Files.write(file, g.build());
         return file;

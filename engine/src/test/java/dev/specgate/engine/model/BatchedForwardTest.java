@@ -14,9 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A forward pass over T tokens equals T single-token steps, and batching sequences changes nothing. */
+/**
+ * A forward pass over T tokens equals T single-token steps, and batching sequences changes nothing: bit for bit,
+ * since every kernel adds in an order that does not depend on the batch (the issue asks for 1e-4; exact equality is
+ * what keeps speculative greedy output identical to verifier-only output even at near-ties).
+ */
 class BatchedForwardTest {
-    private static final float TOLERANCE = 1e-4f;
+    private static final float TOLERANCE = 0f;
 
     @ParameterizedTest
     @ValueSource(strings = {"kjv-verifier-14m-f32.gguf", "kjv-draft-1m-f32.gguf", "stories260K.gguf"})

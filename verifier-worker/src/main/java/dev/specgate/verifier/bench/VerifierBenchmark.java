@@ -17,24 +17,46 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Aggregate verification throughput of the in-process {@link VerifierEngine} with 1..N sessions running
- * k-token rounds back to back, so batches form exactly as in production. A "verified token" is one draft
- * token checked; emitted tokens (accepted + 1 per round) are reported too.
+ * Aggregate verification throughput of the in-process {@link VerifierEngine} with 1..N sessions, so batches form
+ * exactly as in production. A "verified token" is one draft token checked; emitted tokens (accepted + 1 per round)
+ * are reported too.
+ *
+ * <p>Each scenario fixes what a client does between two of its rounds. With no client time, sessions send rounds
+ * back to back: the verifier is never idle, even with one session, so this measures only how much more work one
+ * batched pass does per second than a small one (compute-bound on a small machine). A real client spends time
+ * between rounds: it drafts the next k tokens (k draft decode steps) and the round trip to the verifier is in
+ * flight. That is when one session leaves the verifier idle and when batching other sessions' rounds pays; the
+ * scenarios with {@code clientNanosPerRound > 0} model it with a pause of exactly that long (not busy: a sleeping
+ * client, as a remote one is to this machine).
  */
 public final class VerifierBenchmark {
     private VerifierBenchmark() {
     }
 
+    /** One scenario, client time zero: rounds back to back. */
     public static Map<String, Object> run(Model model, int[] concurrencies, int k, double seconds) throws Exception {
+        return run(model, concurrencies, k, seconds, 0);
+    }
+
+    /** One scenario: each session pauses {@code clientNanosPerRound} (draft time + round trip) between its rounds. */
+    public static Map<String, Object> run(Model model, int[] concurrencies, int k, double seconds,
+                                          long clientNanosPerRound) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model.name());
         result.put("k", k);
         result.put("seconds_per_level", seconds);
+        result.put("client_ms_per_round", clientNanosPerRound / 1e6);
         List<Map<String, Object>> levels = new ArrayList<>();
         double base = 0;
         try (VerifierEngine engine = new VerifierEngine(model, VerifierConfig.defaults())) {
+            // Warm-up, untimed, at every level: until C2 has compiled the kernels of every batch shape, a pass is
+            // several times slower, and without this the first level measured (one session) would pay for it and
+            // inflate every speedup after it.
             for (int sessions : concurrencies) {
-                Map<String, Object> level = level(engine, model, sessions, k, seconds);
+                level(engine, model, sessions, k, Math.max(1, seconds / 2), clientNanosPerRound);
+            }
+            for (int sessions : concurrencies) {
+                Map<String, Object> level = level(engine, model, sessions, k, seconds, clientNanosPerRound);
                 levels.add(level);
                 double rate = (double) level.get("verified_tokens_per_second");
                 if (sessions == concurrencies[0]) {
@@ -47,8 +69,8 @@ public final class VerifierBenchmark {
         return result;
     }
 
-    private static Map<String, Object> level(VerifierEngine engine, Model model, int sessions, int k, double seconds)
-            throws Exception {
+    private static Map<String, Object> level(VerifierEngine engine, Model model, int sessions, int k, double seconds,
+                                             long clientNanos) throws Exception {
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean stop = new AtomicBoolean(false);
         AtomicLong rounds = new AtomicLong();
@@ -59,7 +81,7 @@ public final class VerifierBenchmark {
             String id = "bench-" + sessions + "-" + s;
             Thread t = Thread.ofPlatform().name(id).start(() -> {
                 try {
-                    new Client(engine, model, id, k, 17 + id.hashCode()).loop(stop, measuring, rounds, emitted);
+                    new Client(engine, model, id, k, 17 + id.hashCode(), clientNanos).loop(stop, measuring, rounds, emitted);
                 } finally {
                     done.countDown();
                 }
@@ -68,12 +90,14 @@ public final class VerifierBenchmark {
         }
         Thread.sleep((long) (Math.min(1.0, seconds / 3) * 1000)); // warm-up: JIT and first allocations
         SchedulerStats before = engine.stats();
+        long busyBefore = engine.forwardNanos();
         long start = System.nanoTime();
         measuring.set(true);
         Thread.sleep((long) (seconds * 1000));
         measuring.set(false);
         long nanos = System.nanoTime() - start;
         SchedulerStats after = engine.stats();
+        long busy = engine.forwardNanos() - busyBefore;
         stop.set(true);
         done.await();
 
@@ -88,11 +112,16 @@ public final class VerifierBenchmark {
         level.put("batches", batches);
         level.put("mean_batch_sessions", batches == 0 ? 0 : (double) (after.items() - before.items()) / batches);
         level.put("mean_batch_rows", batches == 0 ? 0 : (double) (after.rows() - before.rows()) / batches);
+        level.put("mean_forward_ms", batches == 0 ? 0 : busy / 1e6 / batches);
+        level.put("verifier_busy_fraction", busy / (double) nanos);
         return level;
     }
 
-    /** One session: rounds of k proposals (a fixed cycle of plausible ids), restarting before the context ends. */
-    private record Client(VerifierEngine engine, Model model, String id, int k, long seed) {
+    /**
+     * One session: rounds of k proposals (a fixed cycle of plausible ids), restarting before the context ends,
+     * pausing {@code clientNanos} between rounds.
+     */
+    private record Client(VerifierEngine engine, Model model, String id, int k, long seed, long clientNanos) {
         void loop(AtomicBoolean stop, AtomicBoolean measuring, AtomicLong rounds, AtomicLong emitted) {
             int context = model.config().contextLength();
             int[] prompt = {1043, 261, 2072, 391, 3307};
@@ -101,6 +130,10 @@ public final class VerifierBenchmark {
             int sent = 0;
             long round = 0;
             while (!stop.get()) {
+                if (clientNanos > 0 && round > 0) {
+                    // The client drafts the next round and the round trip is in flight: the verifier hears nothing.
+                    java.util.concurrent.locks.LockSupport.parkNanos(clientNanos);
+                }
                 if (sequence.isEmpty() || sequence.size() + k + 1 > context) {
                     engine.release(ReleaseRequest.newBuilder().setSessionId(id).build());
                     sequence.clear();
