@@ -30,6 +30,7 @@ class FaultScenarioTest {
                     c.resilience.openWaitMs = 300;
                     c.resilience.retries = 0;
                 });
+        bed.putPolicy(AdaptiveKSweep.speculationPolicy(Comparison.FIXED_K, Comparison.FIXED_K, Comparison.FIXED_K));
         client = new StreamingClient(bed.baseUrl(), Duration.ofSeconds(60));
     }
 
@@ -47,7 +48,8 @@ class FaultScenarioTest {
     @EnumSource(Fault.class)
     void noFailedRequestsAndNoLostTokens(Fault fault) throws Exception {
         LoadGenerator load = new LoadGenerator(client, PromptMix.load(TestModels.reference("prompts.txt")), false);
-        Workload workload = Workload.closed(fault.name(), 4, 400, Duration.ofSeconds(9), 64, "speculative");
+        Workload workload = Workload.closed(fault.name(), 4, 100_000, Duration.ofSeconds(9), 64,
+                "speculative"); // bounded by time: quick draft-only requests during the fault must not end the run
         FaultScenario.Result result = FaultScenario.run(bed, load, workload, fault, Duration.ofMillis(1500),
                 Duration.ofMillis(3500), ROUND_TIMEOUT_MS);
         CellSummary s = result.summary();
