@@ -12,8 +12,6 @@ import io.vertx.ext.web.RoutingContext;
  * Parsing and serialising run on a worker thread.
  */
 final class AdminPolicyHandler {
-    private static final System.Logger LOG = System.getLogger(AdminPolicyHandler.class.getName());
-
     private final Vertx vertx;
     private final PolicyStore policies;
 
@@ -36,10 +34,7 @@ final class AdminPolicyHandler {
                     policies.update(body == null ? "" : body);
                     return render(json);
                 }, false)
-                .onSuccess(text -> {
-                    LOG.log(System.Logger.Level.INFO, "routing policy replaced through PUT /admin/policy");
-                    send(ctx, json, text);
-                })
+                .onSuccess(text -> send(ctx, json, text)) // the policy store's listener logs the replacement
                 .onFailure(failure -> ErrorResponses.send(ctx, failure instanceof InvalidPolicyException invalid
                         ? invalidPolicy(invalid) : ApiException.internal()));
     }
