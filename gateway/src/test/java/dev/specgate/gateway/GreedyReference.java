@@ -1,5 +1,6 @@
 package dev.specgate.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.specgate.engine.Generator;
 import dev.specgate.engine.TestModels;
 import dev.specgate.engine.model.Model;
@@ -8,7 +9,11 @@ import dev.specgate.engine.tokenizer.TokenDecoder;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -75,6 +80,32 @@ final class GreedyReference implements AutoCloseable {
     }
 
     /** The text is the verifier's first j tokens followed by the draft's greedy continuation, for some j. */
+    /**
+     * Every stream of a verifier outage completed without an error: either the verifier's greedy text, or (reported
+     * as a fallback) the verifier's tokens up to the cut-over followed by a valid draft continuation.
+     *
+     * @return how many streams fell back
+     */
+    int assertEachVerifiedOrValidFallback(List<Http.Stream> streams, int maxTokens) {
+        int[] verifierRef = verifierIds(maxTokens);
+        int fallbacks = 0;
+        for (Http.Stream s : streams) {
+            assertEquals(200, s.status());
+            assertNull(s.error(), "no error event");
+            assertTrue(s.endsWithDone());
+            JsonNode usage = s.usage();
+            JsonNode report = usage.get("specgate");
+            if (report.get("fallback").asBoolean()) {
+                fallbacks++;
+                assertEquals("draft-only", report.get("mode").asText());
+                assertValidFallback(verifierRef, s.text(), usage.get("completion_tokens").asInt());
+            } else {
+                assertEquals(decode(verifierRef), s.text());
+            }
+        }
+        return fallbacks;
+    }
+
     void assertValidFallback(int[] verifierRef, String text, int completionTokens) {
         int[] prompt = prompt();
         for (int j = verifierRef.length; j >= 0; j--) {
