@@ -104,6 +104,21 @@ class HttpErrorsTest {
     }
 
     @Test
+    void bodiesParsedOffTheEventLoopAnswerAlike() throws Exception {
+        // Bodies past CompletionHandler.INLINE_PARSE_BYTES (4 KiB) are parsed on a worker thread, smaller ones on
+        // the event loop: the same answers either way, errors included. JSON whitespace makes a body large.
+        String padding = " ".repeat(8 * 1024);
+        Http.Response ok = post("/completions", body("\"temperature\":0") + padding);
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals(4, ok.json().get("usage").get("completion_tokens").asInt(), ok.body());
+        assertEquals(ok.json().get("choices").get(0).get("text").asText(),
+                post("/completions", body("\"temperature\":0")).json().get("choices").get(0).get("text").asText());
+        assertEquals("temperature",
+                error(post("/completions", body("\"temperature\":5") + padding), 400).get("param").asText());
+        error(post("/completions", "{\"model\": " + padding), 400);
+    }
+
+    @Test
     void bodyTooLargeIs413() throws Exception {
         String huge = "x".repeat(64 * 1024);
         JsonNode e = error(post("/completions", "{\"model\":\"" + gateway.modelName() + "\",\"prompt\":\"" + huge

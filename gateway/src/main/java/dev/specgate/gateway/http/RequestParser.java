@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads an OpenAI completion or chat completion body into {@link CompletionParams}, rejecting what the gateway
- * cannot honour with a 400 that names the parameter. Tokenizes the prompt, so it runs off the event loop.
+ * cannot honour with a 400 that names the parameter. Tokenizes the prompt: the caller keeps large bodies off the
+ * event loop.
  */
 final class RequestParser {
     /** OpenAI's default {@code max_tokens} for legacy completions; chat defaults to the room left. */
