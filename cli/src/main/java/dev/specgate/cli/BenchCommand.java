@@ -230,6 +230,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "5", description = "Timed passes over the prompts (default ${DEFAULT-VALUE})")
         int repeats;
 
+        @Option(names = "--warmup", defaultValue = "10",
+                description = "Untimed passes first, so both paths run JIT-compiled code (default ${DEFAULT-VALUE})")
+        int warmup;
+
         @Option(names = "--json", description = "Print one JSON object")
         boolean json;
 
@@ -238,7 +242,7 @@ final class BenchCommand implements Runnable {
             Path file = prompts != null ? prompts : ModelFiles.directory().resolve("../reference/prompts.txt");
             List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
             Map<String, Object> result = GatewayBenchmark.run(model, draft, lines, maxTokens, modes, k,
-                    Math.max(1, repeats));
+                    Math.max(1, warmup), Math.max(1, repeats));
             if (json) {
                 System.out.println(Json.write(result));
             } else {

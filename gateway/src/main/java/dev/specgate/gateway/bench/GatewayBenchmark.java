@@ -11,11 +11,15 @@ import dev.specgate.gateway.decode.SpeculativeDecoder;
 import dev.specgate.proto.v1.SamplingParams;
 import dev.specgate.verifier.VerifierServer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,7 +65,7 @@ public final class GatewayBenchmark {
     }
 
     public static Map<String, Object> run(String verifier, String draft, List<String> prompts, int maxTokens,
-                                          List<String> modes, int k, int repeats) throws Exception {
+                                          List<String> modes, int k, int warmups, int repeats) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         try (LocalModels models = LocalModels.load(verifier, draft);
              VerifierServer server = VerifierServer.start(models.verifierEngine(), "127.0.0.1", 0);
@@ -78,6 +82,7 @@ public final class GatewayBenchmark {
             out.put("prompts", prompts.size());
             out.put("max_tokens", maxTokens);
             out.put("k", k);
+            out.put("warmup_passes", warmups);
             out.put("repeats", repeats);
             out.put("processors", Runtime.getRuntime().availableProcessors());
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -86,7 +91,7 @@ public final class GatewayBenchmark {
                 Samples viaGateway = new Samples();
                 Samples viaDecoder = new Samples();
                 double[] serverTtft = null;
-                for (int pass = -1; pass < repeats; pass++) { // pass -1 warms both paths up, untimed
+                for (int pass = -warmups; pass < repeats; pass++) { // negative passes warm both paths up, untimed
                     if (pass == 0) {
                         serverTtft = ttftSumAndCount(gateway);
                     }
@@ -179,7 +184,7 @@ public final class GatewayBenchmark {
         return new long[] {first[0], System.nanoTime() - start, generated};
     }
 
-    private static GatewayConfig config(String draft, int verifierPort, int k) throws java.io.IOException {
+    private static GatewayConfig config(String draft, int verifierPort, int k) throws IOException {
         GatewayConfig c = new GatewayConfig();
         c.host = "127.0.0.1";
         c.port = 0;
@@ -187,6 +192,13 @@ public final class GatewayBenchmark {
         c.verifier = "grpc://127.0.0.1:" + verifierPort;
         c.k = k;
         c.maxInFlight = 16;
+        // The direct path drafts k tokens every round: pin the gateway's adaptive k to the same, so both do the
+        // same work and only the gateway's own cost differs.
+        Path policy = Files.createTempFile("specgate-bench-policy", ".json");
+        policy.toFile().deleteOnExit();
+        Files.writeString(policy, String.format(Locale.ROOT,
+                "{\"speculation\": {\"k_min\": %d, \"k_max\": %d, \"k_initial\": %d}}", k, k, k));
+        c.policy = policy.toString();
         return c;
     }
 }
