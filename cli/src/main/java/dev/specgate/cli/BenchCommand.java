@@ -11,9 +11,11 @@ import picocli.CommandLine.Option;
 import dev.specgate.gateway.bench.GatewayBenchmark;
 import dev.specgate.gateway.decode.LocalModels;
 import dev.specgate.gateway.decode.SpeculativeBenchmark;
+import dev.specgate.load.NetworkEmulator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -230,6 +232,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "5", description = "Timed passes over the prompts (default ${DEFAULT-VALUE})")
         int repeats;
 
+        @Option(names = "--rtt-ms", defaultValue = "0",
+                description = "Network round trip to the verifier, emulated on loopback for both paths (default ${DEFAULT-VALUE})")
+        long rttMs;
+
         @Option(names = "--warmup", defaultValue = "10",
                 description = "Untimed passes first, so both paths run JIT-compiled code (default ${DEFAULT-VALUE})")
         int warmup;
@@ -241,8 +247,20 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path file = prompts != null ? prompts : ModelFiles.directory().resolve("../reference/prompts.txt");
             List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
-            Map<String, Object> result = GatewayBenchmark.run(model, draft, lines, maxTokens, modes, k,
-                    Math.max(1, warmup), Math.max(1, repeats));
+            List<NetworkEmulator> emulators = new ArrayList<>();
+            GatewayBenchmark.VerifierRoute route = rttMs <= 0 ? GatewayBenchmark.VerifierRoute.LOOPBACK : port -> {
+                NetworkEmulator emulator = NetworkEmulator.start(port).rtt(rttMs);
+                emulators.add(emulator);
+                return "127.0.0.1:" + emulator.port();
+            };
+            Map<String, Object> result;
+            try {
+                result = GatewayBenchmark.run(model, draft, lines, maxTokens, modes, k, Math.max(1, warmup),
+                        Math.max(1, repeats), route);
+            } finally {
+                emulators.forEach(NetworkEmulator::close);
+            }
+            result.put("rtt_ms", rttMs);
             if (json) {
                 System.out.println(Json.write(result));
             } else {

@@ -64,14 +64,24 @@ public final class GatewayBenchmark {
         }
     }
 
+    /** How both paths reach the verifier worker: its loopback address, or a network emulator's in front of it. */
+    @FunctionalInterface
+    public interface VerifierRoute {
+        VerifierRoute LOOPBACK = port -> "127.0.0.1:" + port;
+
+        /** The address one path dials for the verifier worker on loopback {@code port}; asked once per path. */
+        String address(int port) throws IOException;
+    }
+
     public static Map<String, Object> run(String verifier, String draft, List<String> prompts, int maxTokens,
-                                          List<String> modes, int k, int warmups, int repeats) throws Exception {
+                                          List<String> modes, int k, int warmups, int repeats, VerifierRoute route)
+            throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         try (LocalModels models = LocalModels.load(verifier, draft);
              VerifierServer server = VerifierServer.start(models.verifierEngine(), "127.0.0.1", 0);
-             GrpcVerifierChannel channel = GrpcVerifierChannel.connect("127.0.0.1:" + server.port(),
+             GrpcVerifierChannel channel = GrpcVerifierChannel.connect(route.address(server.port()),
                      Duration.ofSeconds(30), Duration.ofMinutes(10));
-             Gateway gateway = Gateway.start(config(draft, server.port(), k));
+             Gateway gateway = Gateway.start(config(draft, route.address(server.port()), k));
              StreamingClient client = new StreamingClient("127.0.0.1", gateway.port())) {
             SpeculativeDecoder speculative = SpeculativeDecoder.create(
                     new InProcessDraftChannel(models.draftEngine()), channel);
@@ -184,12 +194,12 @@ public final class GatewayBenchmark {
         return new long[] {first[0], System.nanoTime() - start, generated};
     }
 
-    private static GatewayConfig config(String draft, int verifierPort, int k) throws IOException {
+    private static GatewayConfig config(String draft, String verifierAddress, int k) throws IOException {
         GatewayConfig c = new GatewayConfig();
         c.host = "127.0.0.1";
         c.port = 0;
         c.draft = ModelFiles.resolve(draft).toString();
-        c.verifier = "grpc://127.0.0.1:" + verifierPort;
+        c.verifier = "grpc://" + verifierAddress;
         c.k = k;
         c.maxInFlight = 16;
         // The direct path drafts k tokens every round: pin the gateway's adaptive k to the same, so both do the
