@@ -16,6 +16,7 @@ import dev.specgate.routing.speculation.SpeculationChoice;
  * {@code specgate_speculation_k} and for the report. One generation, one thread.
  */
 public final class AdaptiveSpeculation implements SpeculationLength {
+    private static final System.Logger LOG = System.getLogger(AdaptiveSpeculation.class.getName());
     private final AdaptiveK adaptiveK;
     private final String tenant;
     private final AcceptanceTracker acceptance;
@@ -34,6 +35,7 @@ public final class AdaptiveSpeculation implements SpeculationLength {
         SpeculationChoice choice = adaptiveK.next();
         trace.add(choice.k());
         metrics.speculationK(choice.k());
+        LOG.log(System.Logger.Level.DEBUG, choice::explanation); // the numbers behind each round's k, for tuning
         return choice.k();
     }
 

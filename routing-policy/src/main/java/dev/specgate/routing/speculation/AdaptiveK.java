@@ -119,7 +119,7 @@ public final class AdaptiveK {
         if (roundsObserved == 0 && !timings.hasData()) {
             return new SpeculationChoice(settings.initialK(), Double.NaN,
                     settings.initialK() == 0 ? Reason.LOW_ACCEPTANCE : Reason.DEFAULT, false,
-                    "k=" + settings.initialK() + ": initial k, nothing measured yet");
+                    () -> "k=" + settings.initialK() + ": initial k, nothing measured yet");
         }
         double[] alpha = acceptanceEstimates();
         int bestK = bounds.min();
@@ -133,15 +133,19 @@ public final class AdaptiveK {
         }
         if (bestK > 0) {
             roundsOff = 0;
-            return new SpeculationChoice(bestK, best, Reason.DEFAULT, false, explain(bestK, best, alpha));
+            int chosen = bestK;
+            double goodput = best;
+            return new SpeculationChoice(chosen, goodput, Reason.DEFAULT, false, () -> explain(chosen, goodput, alpha));
         }
         roundsOff++;
         int probeEvery = settings.probeEveryRounds();
         if (probeEvery > 0 && bounds.max() >= 1 && roundsOff % probeEvery == 0) {
+            double off = best;
             return new SpeculationChoice(1, tokensPerSecond(alpha, 1), Reason.LOW_ACCEPTANCE, true,
-                    "k=1: probe while speculation is off (every " + probeEvery + " rounds); " + explain(0, best, alpha));
+                    () -> "k=1: probe while speculation is off (every " + probeEvery + " rounds); " + explain(0, off, alpha));
         }
-        return new SpeculationChoice(0, best, Reason.LOW_ACCEPTANCE, false, explain(0, best, alpha));
+        double off = best;
+        return new SpeculationChoice(0, off, Reason.LOW_ACCEPTANCE, false, () -> explain(0, off, alpha));
     }
 
     private String explain(int k, double goodput, double[] alpha) {

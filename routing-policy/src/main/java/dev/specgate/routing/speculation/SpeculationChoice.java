@@ -2,6 +2,8 @@ package dev.specgate.routing.speculation;
 
 import dev.specgate.routing.Reason;
 
+import java.util.function.Supplier;
+
 /**
  * The k for the next round.
  *
@@ -10,7 +12,16 @@ import dev.specgate.routing.Reason;
  * @param reason                 {@code LOW_ACCEPTANCE} when speculation is off (or probing while off), else
  *                               {@code DEFAULT}
  * @param probe                  true for a one-token probe round taken while speculation is off
- * @param explanation            the numbers behind the choice
+ * @param explainer              writes {@link #explanation()}
  */
-public record SpeculationChoice(int k, double expectedTokensPerSecond, Reason reason, boolean probe, String explanation) {
+public record SpeculationChoice(int k, double expectedTokensPerSecond, Reason reason, boolean probe,
+                                Supplier<String> explainer) {
+
+    /**
+     * The numbers behind the choice. Written only when asked (every round of every session chooses, and formatting
+     * them each time cost more than the choice), from the estimates of that moment: ask right after the choice.
+     */
+    public String explanation() {
+        return explainer.get();
+    }
 }
