@@ -26,6 +26,21 @@ import java.util.concurrent.Callable;
                 BenchCommand.GatewayOverhead.class})
 final class BenchCommand implements Runnable {
 
+    /** The prompts of {@code file}, or of reference/prompts.txt beside the models: one per non-blank line. */
+    static List<String> prompts(Path file) throws java.io.IOException {
+        Path path = file != null ? file : ModelFiles.directory().resolve("../reference/prompts.txt");
+        return Files.readAllLines(path).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** One JSON object, or one {@code key: value} line per figure. */
+    static void print(Map<String, Object> result, boolean json) {
+        if (json) {
+            System.out.println(Json.write(result));
+        } else {
+            result.forEach((key, v) -> System.out.println(key + ": " + v));
+        }
+    }
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: forward, verifier, speculative, gateway");
@@ -73,11 +88,7 @@ final class BenchCommand implements Runnable {
             }
             try (Model m = Model.load(file)) {
                 Map<String, Object> result = ForwardBenchmark.run(m, Math.max(1, repeats));
-                if (json) {
-                    System.out.println(Json.write(result));
-                } else {
-                    result.forEach((k, v) -> System.out.println(k + ": " + v));
-                }
+                print(result, json);
                 return 0;
             }
         }
@@ -136,11 +147,7 @@ final class BenchCommand implements Runnable {
                 result.put("k", k);
                 result.put("scenarios", scenarios);
             }
-            if (json) {
-                System.out.println(Json.write(result));
-            } else {
-                result.forEach((key, v) -> System.out.println(key + ": " + v));
-            }
+            print(result, json);
             return 0;
         }
 
@@ -188,17 +195,11 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path file = prompts != null ? prompts
-                    : dev.specgate.engine.ModelFiles.directory().resolve("../reference/prompts.txt");
-            List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+            List<String> lines = prompts(prompts);
             try (LocalModels models = LocalModels.load(model, draft)) {
                 Map<String, Object> result = SpeculativeBenchmark.run(models, lines, maxTokens, maxK, temperature,
                         Math.max(1, repeats));
-                if (json) {
-                    System.out.println(Json.write(result));
-                } else {
-                    result.forEach((k, v) -> System.out.println(k + ": " + v));
-                }
+                print(result, json);
                 return 0;
             }
         }
@@ -245,8 +246,6 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path file = prompts != null ? prompts : ModelFiles.directory().resolve("../reference/prompts.txt");
-            List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
             List<NetworkEmulator> emulators = new ArrayList<>();
             GatewayBenchmark.VerifierRoute route = rttMs <= 0 ? GatewayBenchmark.VerifierRoute.LOOPBACK : port -> {
                 NetworkEmulator emulator = NetworkEmulator.start(port).rtt(rttMs);
@@ -255,17 +254,13 @@ final class BenchCommand implements Runnable {
             };
             Map<String, Object> result;
             try {
-                result = GatewayBenchmark.run(model, draft, lines, maxTokens, modes, k, Math.max(1, warmup),
+                result = GatewayBenchmark.run(model, draft, prompts(prompts), maxTokens, modes, k, Math.max(1, warmup),
                         Math.max(1, repeats), route);
             } finally {
                 emulators.forEach(NetworkEmulator::close);
             }
             result.put("rtt_ms", rttMs);
-            if (json) {
-                System.out.println(Json.write(result));
-            } else {
-                result.forEach((key, v) -> System.out.println(key + ": " + v));
-            }
+            print(result, json);
             return 0;
         }
     }
