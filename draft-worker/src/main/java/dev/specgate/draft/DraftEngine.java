@@ -3,6 +3,7 @@ package dev.specgate.draft;
 import dev.specgate.engine.sampling.RoundSeeds;
 import dev.specgate.engine.PromptEntropy;
 import dev.specgate.engine.model.ContextOverflowException;
+import dev.specgate.engine.model.KVCache;
 import dev.specgate.engine.model.KVCacheMemoryException;
 import dev.specgate.engine.model.Model;
 import dev.specgate.engine.model.SequenceInput;
@@ -20,6 +21,7 @@ import io.grpc.StatusRuntimeException;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -64,6 +66,22 @@ public final class DraftEngine implements AutoCloseable {
 
     public ReleaseResponse release(ReleaseRequest request) {
         return ReleaseResponse.newBuilder().setReleased(sessions.remove(request.getSessionId()) != null).build();
+    }
+
+    /**
+     * Hands over the KV cache of session {@code sessionId} if it holds exactly {@code tokens} (a prompt read to
+     * measure its entropy, say) and ends the session: draft-only decoding in this process can then go on from the
+     * cache instead of reading the prompt again. Empty if there is no such session (it stays as it is). The caller
+     * closes the cache.
+     */
+    public Optional<KVCache> takeCache(String sessionId, int[] tokens) {
+        DraftSession session = sessions.get(sessionId);
+        KVCache cache = session == null ? null : session.handOver(tokens);
+        if (cache == null) {
+            return Optional.empty();
+        }
+        sessions.forget(session);
+        return Optional.of(cache);
     }
 
     /** Sessions held now. */

@@ -52,6 +52,18 @@ final class DraftSession {
         tokens[length++] = token;
     }
 
+    /**
+     * Ends the session without freeing its cache, which the caller then owns: only if the session holds exactly
+     * {@code expected} (else null, and the session stays as it is).
+     */
+    synchronized KVCache handOver(int[] expected) {
+        if (closed || length != expected.length || !Arrays.equals(tokens, 0, length, expected, 0, length)) {
+            return null;
+        }
+        closed = true; // later calls find it gone (NOT_FOUND); close() no longer frees the cache
+        return cache;
+    }
+
     /** Frees the cache; waits for a call in progress on this session to finish first. */
     synchronized void close() {
         if (!closed) {

@@ -70,6 +70,13 @@ final class SessionStore {
         return removed;
     }
 
+    /** Drops this exact session object without closing it (its cache was handed over). */
+    void forget(DraftSession session) {
+        synchronized (this) {
+            sessions.remove(session.id, session);
+        }
+    }
+
     DraftSession remove(String id) {
         DraftSession s;
         synchronized (this) {

@@ -107,6 +107,33 @@ class DraftEngineTest {
     }
 
     @Test
+    void aReadPromptsCacheIsHandedOverOnceAndOnlyForThatPrompt() {
+        var greedy = dev.specgate.proto.v1.SamplingParams.getDefaultInstance();
+        try (DraftEngine engine = new DraftEngine(model)) {
+            engine.propose(request("p", 0, 0, PROMPT, 0, greedy).setEntropyWindow(2).build());
+            int[] other = Arrays.copyOf(PROMPT, PROMPT.length - 1);
+            assertTrue(engine.takeCache("p", other).isEmpty(), "the session holds another sequence");
+            assertTrue(engine.takeCache("nobody", PROMPT).isEmpty());
+            assertEquals(1, engine.sessionCount(), "a refused hand-over leaves the session alone");
+
+            try (var cache = engine.takeCache("p", PROMPT).orElseThrow()) {
+                assertEquals(PROMPT.length, cache.length());
+                assertEquals(0, engine.sessionCount(), "the session ended with the hand-over");
+                assertTrue(engine.takeCache("p", PROMPT).isEmpty(), "handed over once");
+                StatusRuntimeException gone = assertThrows(StatusRuntimeException.class,
+                        () -> engine.propose(request("p", 1, PROMPT.length, new int[0], 1, greedy).build()));
+                assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
+                // Decoding goes on from the cache: the last prompt token fed again gives the fresh read's logits.
+                cache.truncate(PROMPT.length - 1);
+                float[] logits = model.forward(cache, PROMPT[PROMPT.length - 1]);
+                try (var fresh = model.newCache()) {
+                    assertArrayEquals(model.forward(fresh, PROMPT), logits);
+                }
+            }
+        }
+    }
+
+    @Test
     void unknownSessionBeyondOffsetZeroIsNotFoundAndRoundsAreIdempotent() {
         var sampling = dev.specgate.proto.v1.SamplingParams.newBuilder().setTemperature(1f).setSeed(7).build();
         try (DraftEngine engine = new DraftEngine(model)) {

@@ -12,9 +12,11 @@ import dev.specgate.verifier.VerifierServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +83,19 @@ class RemoteDraftGatewayTest {
             assertTrue(report.get("drafted_tokens").asLong() > 0);
             JsonNode only = Http.post(g.baseUrl() + "/completions", body(g, 48, "verifier-only", false)).json();
             assertEquals(spec.at("/choices/0/text").asText(), only.at("/choices/0/text").asText());
+        }
+    }
+
+    @Test
+    void aConfidentRemoteDraftAnswersFromThePromptItReadForRouting(@TempDir Path dir) throws Exception {
+        Path policy = LocalRouting.confidentDraftPolicy(dir);
+        try (VerifierServer verifier = VerifierServer.start(engine, "127.0.0.1", 0);
+             Gateway g = start(c -> {
+                 c.verifier = "grpc://127.0.0.1:" + verifier.port();
+                 c.defaultMode = null; // the policy file's default route
+                 c.policy = policy.toString();
+             })) {
+            LocalRouting.assertLocalAfterReadEqualsDraftOnly(g);
         }
     }
 

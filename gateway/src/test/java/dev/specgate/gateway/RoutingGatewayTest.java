@@ -186,6 +186,15 @@ class RoutingGatewayTest {
     }
 
     @Test
+    void aConfidentDraftAnswersFromThePromptItReadForRouting(@TempDir Path dir) throws Exception {
+        Path policy = LocalRouting.confidentDraftPolicy(dir);
+        try (VerifierServer verifier = VerifierServer.start(engine, 0);
+             Gateway g = start(verifier, c -> c.policy = policy.toString())) {
+            LocalRouting.assertLocalAfterReadEqualsDraftOnly(g);
+        }
+    }
+
+    @Test
     void tenantsComeFromApiKeysAndThePolicyFileIsHotReloaded(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, "tenants:\n  acme: {allowed_routes: [cloud], force: cloud}\n");

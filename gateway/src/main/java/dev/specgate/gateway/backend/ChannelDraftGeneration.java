@@ -37,34 +37,39 @@ final class ChannelDraftGeneration implements GenerationHandle {
     private final GenerationListener listener;
     private final GatewayMetrics metrics;
     private final LongFunction<SpeculationReport> report;
-    private final String sessionId = UUID.randomUUID().toString();
+    private final String sessionId;
     private volatile boolean cancelled;
     private int length;
     private int known;
     private long round;
 
     private ChannelDraftGeneration(DraftChannel channel, int contextLength, int eos, int perRound, int[] prefix,
-                                   int maxTokens, SamplingParams sampling, GenerationListener listener,
-                                   GatewayMetrics metrics, LongFunction<SpeculationReport> report) {
+                                   String readSession, int maxTokens, SamplingParams sampling,
+                                   GenerationListener listener, GatewayMetrics metrics,
+                                   LongFunction<SpeculationReport> report) {
         this.channel = channel;
+        // A session that read the prefix already (for routing) goes on from there; a new one is told everything.
+        this.sessionId = readSession != null ? readSession : UUID.randomUUID().toString();
         this.eos = eos;
         this.perRound = perRound;
         this.prefixLength = prefix.length;
         this.limit = Math.max(0, Math.min(maxTokens, contextLength - prefix.length));
         this.seq = Arrays.copyOf(prefix, prefix.length + limit);
         this.length = prefix.length;
+        this.known = readSession != null ? prefix.length : 0;
         this.sampling = SamplingParamsProto.toProto(sampling);
         this.listener = listener;
         this.metrics = metrics;
         this.report = report;
     }
 
+    /** @param readSession the draft session that read {@code prefix} already (routing's), or null */
     static ChannelDraftGeneration start(DraftChannel channel, Executor threads, int contextLength, int eos,
-                                        int perRound, int[] prefix, int maxTokens, SamplingParams sampling,
-                                        GenerationListener listener, GatewayMetrics metrics,
+                                        int perRound, int[] prefix, String readSession, int maxTokens,
+                                        SamplingParams sampling, GenerationListener listener, GatewayMetrics metrics,
                                         LongFunction<SpeculationReport> report) {
         ChannelDraftGeneration generation = new ChannelDraftGeneration(channel, contextLength, eos, perRound, prefix,
-                maxTokens, sampling, listener, metrics, report);
+                readSession, maxTokens, sampling, listener, metrics, report);
         threads.execute(generation::run);
         return generation;
     }

@@ -1,6 +1,7 @@
 package dev.specgate.gateway.backend;
 
 import dev.specgate.draft.DraftEngine;
+import dev.specgate.engine.model.KVCache;
 import dev.specgate.engine.model.Model;
 import dev.specgate.engine.sampling.SamplingParams;
 import dev.specgate.engine.tokenizer.Tokenizer;
@@ -11,6 +12,7 @@ import dev.specgate.gateway.decode.DraftChannel;
 import dev.specgate.gateway.decode.InProcessDraftChannel;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import dev.specgate.proto.v1.ModelInfo;
+import dev.specgate.proto.v1.ReleaseRequest;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -36,11 +38,12 @@ public final class Draft implements AutoCloseable {
     private final Generator generator;
     private final AutoCloseable owned;
 
-    /** Starts a draft-only generation after {@code prefix}. */
+    /** Starts a draft-only generation after {@code prefix}; {@code readSession}: see {@link #generateAfterRead}. */
     @FunctionalInterface
     private interface Generator {
-        GenerationHandle start(int[] prefix, int maxTokens, SamplingParams sampling, GenerationListener listener,
-                               GatewayMetrics metrics, LongFunction<SpeculationReport> report);
+        GenerationHandle start(int[] prefix, String readSession, int maxTokens, SamplingParams sampling,
+                               GenerationListener listener, GatewayMetrics metrics,
+                               LongFunction<SpeculationReport> report);
     }
 
     private Draft(String name, Tokenizer tokenizer, int contextLength, String chatTemplate, DraftChannel channel,
@@ -59,9 +62,21 @@ public final class Draft implements AutoCloseable {
         DraftEngine engine = new DraftEngine(model);
         return new Draft(model.name(), model.tokenizer(), model.config().contextLength(),
                 model.gguf().metadataString("tokenizer.chat_template", null), new InProcessDraftChannel(engine),
-                (prefix, maxTokens, sampling, listener, metrics, report) -> DraftOnlyGeneration.start(model,
-                        inference, prefix, maxTokens, sampling, listener, metrics, report),
+                (prefix, readSession, maxTokens, sampling, listener, metrics, report) -> DraftOnlyGeneration.start(
+                        model, inference, prefix, readCache(engine, readSession, prefix), maxTokens, sampling,
+                        listener, metrics, report),
                 engine);
+    }
+
+    /** The KV cache of the session that read {@code prefix}, taken over from the engine; else null (session freed). */
+    private static KVCache readCache(DraftEngine engine, String readSession, int[] prefix) {
+        if (readSession == null) {
+            return null;
+        }
+        return engine.takeCache(readSession, prefix).orElseGet(() -> {
+            engine.release(ReleaseRequest.newBuilder().setSessionId(readSession).build());
+            return null;
+        });
     }
 
     /**
@@ -72,9 +87,9 @@ public final class Draft implements AutoCloseable {
                                int k, Executor threads) {
         int perRound = Math.max(1, Math.min(k, info.getMaxDraftTokens()));
         return new Draft(info.getModel(), tokenizer, info.getContextLength(), chatTemplate, channel,
-                (prefix, maxTokens, sampling, listener, metrics, report) -> ChannelDraftGeneration.start(channel,
-                        threads, info.getContextLength(), tokenizer.eos(), perRound, prefix, maxTokens, sampling,
-                        listener, metrics, report),
+                (prefix, readSession, maxTokens, sampling, listener, metrics, report) -> ChannelDraftGeneration.start(
+                        channel, threads, info.getContextLength(), tokenizer.eos(), perRound, prefix, readSession,
+                        maxTokens, sampling, listener, metrics, report),
                 channel);
     }
 
@@ -103,7 +118,18 @@ public final class Draft implements AutoCloseable {
     /** Draft-only decoding after {@code prefix}: at most {@code maxTokens}, fewer if the context fills. */
     public GenerationHandle generate(int[] prefix, int maxTokens, SamplingParams sampling, GenerationListener listener,
                                      GatewayMetrics metrics, LongFunction<SpeculationReport> report) {
-        return generator.start(prefix, maxTokens, sampling, listener, metrics, report);
+        return generator.start(prefix, null, maxTokens, sampling, listener, metrics, report);
+    }
+
+    /**
+     * As {@link #generate}, when the draft has already read {@code prefix} into session {@code readSession} (routing
+     * measured its entropy there): decoding goes on from that session's cache instead of reading the prompt again,
+     * and the session is used up either way. The output is the same as {@link #generate}'s.
+     */
+    public GenerationHandle generateAfterRead(int[] prefix, String readSession, int maxTokens, SamplingParams sampling,
+                                              GenerationListener listener, GatewayMetrics metrics,
+                                              LongFunction<SpeculationReport> report) {
+        return generator.start(prefix, readSession, maxTokens, sampling, listener, metrics, report);
     }
 
     @Override

@@ -36,10 +36,11 @@ public final class DraftOnlyGeneration implements GenerationHandle {
     private float[] logits;
     private int produced;
 
-    private DraftOnlyGeneration(Model model, Executor executor, int[] prefix, int maxTokens, SamplingParams sampling,
-                                GenerationListener listener, GatewayMetrics metrics,
+    private DraftOnlyGeneration(Model model, Executor executor, int[] prefix, KVCache readCache, int maxTokens,
+                                SamplingParams sampling, GenerationListener listener, GatewayMetrics metrics,
                                 LongFunction<SpeculationReport> report) {
         this.model = model;
+        this.cache = readCache;
         this.executor = executor;
         this.prefixLength = prefix.length;
         int room = model.config().contextLength() - prefix.length;
@@ -51,12 +52,16 @@ public final class DraftOnlyGeneration implements GenerationHandle {
         this.report = report;
     }
 
-    /** Starts decoding after {@code prefix}; at most {@code maxTokens} tokens, fewer if the context fills. */
-    public static DraftOnlyGeneration start(Model model, Executor executor, int[] prefix, int maxTokens,
-                                            SamplingParams sampling, GenerationListener listener,
+    /**
+     * Starts decoding after {@code prefix}; at most {@code maxTokens} tokens, fewer if the context fills.
+     *
+     * @param readCache a cache holding exactly {@code prefix} (read for routing), now owned here; null to read it
+     */
+    public static DraftOnlyGeneration start(Model model, Executor executor, int[] prefix, KVCache readCache,
+                                            int maxTokens, SamplingParams sampling, GenerationListener listener,
                                             GatewayMetrics metrics, LongFunction<SpeculationReport> report) {
-        DraftOnlyGeneration generation = new DraftOnlyGeneration(model, executor, prefix, maxTokens, sampling,
-                listener, metrics, report);
+        DraftOnlyGeneration generation = new DraftOnlyGeneration(model, executor, prefix, readCache, maxTokens,
+                sampling, listener, metrics, report);
         executor.execute(generation::step);
         return generation;
     }
@@ -73,9 +78,8 @@ public final class DraftOnlyGeneration implements GenerationHandle {
                 return;
             }
             InferenceGuard.check();
-            if (cache == null) {
-                cache = model.newCache();
-                logits = model.forward(cache, Arrays.copyOf(history, prefixLength));
+            if (logits == null) {
+                logits = readPrefix();
             }
             int next = sampler.sample(logits, Arrays.copyOf(history, prefixLength + produced));
             history[prefixLength + produced++] = next;
@@ -91,6 +95,17 @@ public final class DraftOnlyGeneration implements GenerationHandle {
             closeCache();
             listener.onError(t);
         }
+    }
+
+    /** The next-token logits after the prefix, from the cache that already holds it or by reading it. */
+    private float[] readPrefix() {
+        if (cache != null) {
+            // Read for routing already: feeding its last token again gives the same logits as reading it all.
+            cache.truncate(prefixLength - 1);
+            return model.forward(cache, history[prefixLength - 1]);
+        }
+        cache = model.newCache();
+        return model.forward(cache, Arrays.copyOf(history, prefixLength));
     }
 
     private void finish() {

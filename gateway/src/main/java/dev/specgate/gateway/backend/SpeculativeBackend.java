@@ -120,11 +120,12 @@ public final class SpeculativeBackend implements CompletionBackend {
             Decision decision = routed.decision();
             VerifierLink.Decoders decoders = link.current();
             if (decision.route() == Route.LOCAL) {
-                selector.releaseDraftSession(routed);
                 if (routed.fallback()) {
                     metrics.fallback();
                 }
-                hand(draftOnly(request.promptIds(), request.maxTokens(), request, listener,
+                // The draft read the prompt to measure its entropy: the local answer goes on from there.
+                hand(draft.generateAfterRead(request.promptIds(), routed.draftSession() ? routed.sessionId() : null,
+                        request.maxTokens(), request.sampling(), listener, metrics,
                         produced -> SpeculationReport.draftOnly(decision.route(), decision.reason(), routed.fallback())));
             } else if (decoders == null || !sessions.tryAcquirePermission()) {
                 selector.releaseDraftSession(routed);
