@@ -46,8 +46,8 @@ final class F32Matrix extends TiledMatrix {
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
         FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
-        int c = 0;
-        for (; c + L <= cols; c += L) {
+        int vectorCols = cols / L * L;
+        for (int c = 0; c < vectorCols; c += L) {
             long off = 4L * c;
             FloatVector w0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE);
             FloatVector w1 = FloatVector.fromMemorySegment(F, data, p1 + off, LE);
@@ -99,7 +99,8 @@ final class F32Matrix extends TiledMatrix {
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
         FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        for (int c = 0; c + L <= cols; c += L) {
+        int vectorCols = cols / L * L;
+        for (int c = 0; c < vectorCols; c += L) {
             long off = 4L * c;
             FloatVector w0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE);
             FloatVector w1 = FloatVector.fromMemorySegment(F, data, p1 + off, LE);
@@ -131,8 +132,8 @@ final class F32Matrix extends TiledMatrix {
     @Override
     void tile4x1(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-        int c = 0;
-        for (; c + L <= cols; c += L) {
+        int vectorCols = cols / L * L;
+        for (int c = 0; c < vectorCols; c += L) {
             long off = 4L * c;
             FloatVector v = FloatVector.fromArray(F, x, x0 + c);
             a0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE).fma(v, a0);
