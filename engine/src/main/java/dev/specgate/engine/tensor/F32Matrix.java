@@ -39,6 +39,10 @@ final class F32Matrix extends TiledMatrix {
         out[o] = s;
     }
 
+    /**
+     * The column loop runs to {@code cols / L * L} rather than while {@code c + L <= cols}: C2 then sees a counted
+     * loop and hoists the bounds checks of the 8 loads per 16 FMAs (measured: 8 tokens 10 % faster on the verifier).
+     */
     @Override
     void tile4x4(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
@@ -132,8 +136,10 @@ final class F32Matrix extends TiledMatrix {
     @Override
     void tile4x1(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-        int vectorCols = cols / L * L;
-        for (int c = 0; c < vectorCols; c += L) {
+        // Not the counted form of tile4x4 (c < cols / L * L): for decoding it made small models' rows (64 to 288
+        // columns, a few vectors, where C2's pre/main/post loops cost more than the checks) slower.
+        int c = 0;
+        for (; c + L <= cols; c += L) {
             long off = 4L * c;
             FloatVector v = FloatVector.fromArray(F, x, x0 + c);
             a0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE).fma(v, a0);
