@@ -39,6 +39,10 @@ final class F32Matrix extends TiledMatrix {
         out[o] = s;
     }
 
+    /**
+     * The column loop runs to {@code cols / L * L} rather than while {@code c + L <= cols}: C2 then sees a counted
+     * loop and hoists the bounds checks of the 8 loads per 16 FMAs (measured: 8 tokens 10 % faster on the verifier).
+     */
     @Override
     void tile4x4(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
@@ -46,8 +50,8 @@ final class F32Matrix extends TiledMatrix {
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
         FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
-        int c = 0;
-        for (; c + L <= cols; c += L) {
+        int vectorCols = cols / L * L;
+        for (int c = 0; c < vectorCols; c += L) {
             long off = 4L * c;
             FloatVector w0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE);
             FloatVector w1 = FloatVector.fromMemorySegment(F, data, p1 + off, LE);
@@ -99,7 +103,8 @@ final class F32Matrix extends TiledMatrix {
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
         FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        for (int c = 0; c + L <= cols; c += L) {
+        int vectorCols = cols / L * L;
+        for (int c = 0; c < vectorCols; c += L) {
             long off = 4L * c;
             FloatVector w0 = FloatVector.fromMemorySegment(F, data, p0 + off, LE);
             FloatVector w1 = FloatVector.fromMemorySegment(F, data, p1 + off, LE);
@@ -131,6 +136,8 @@ final class F32Matrix extends TiledMatrix {
     @Override
     void tile4x1(long p0, long p1, long p2, long p3, float[] x, int x0, float[] acc) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        // Not the counted form of tile4x4 (c < cols / L * L): for decoding it made small models' rows (64 to 288
+        // columns, a few vectors, where C2's pre/main/post loops cost more than the checks) slower.
         int c = 0;
         for (; c + L <= cols; c += L) {
             long off = 4L * c;
