@@ -237,8 +237,13 @@ final class BenchCommand implements Runnable {
                 description = "Network round trip to the verifier, emulated on loopback for both paths (default ${DEFAULT-VALUE})")
         long rttMs;
 
-        @Option(names = "--warmup", defaultValue = "10",
-                description = "Untimed passes first, so both paths run JIT-compiled code (default ${DEFAULT-VALUE})")
+        @Option(names = "--warmup-requests", defaultValue = "6000",
+                description = "Untimed one-token requests on each path first, so code run once per request is "
+                        + "JIT-compiled as in a gateway that has been serving for a while (default ${DEFAULT-VALUE})")
+        int warmupRequests;
+
+        @Option(names = "--warmup", defaultValue = "3",
+                description = "Then untimed full-length passes over the prompts (default ${DEFAULT-VALUE})")
         int warmup;
 
         @Option(names = "--json", description = "Print one JSON object")
@@ -254,7 +259,8 @@ final class BenchCommand implements Runnable {
             };
             Map<String, Object> result;
             try {
-                result = GatewayBenchmark.run(model, draft, prompts(prompts), maxTokens, modes, k, Math.max(1, warmup),
+                result = GatewayBenchmark.run(model, draft, prompts(prompts), maxTokens, modes, k,
+                        Math.max(0, warmupRequests), Math.max(1, warmup),
                         Math.max(1, repeats), route);
             } finally {
                 emulators.forEach(NetworkEmulator::close);
