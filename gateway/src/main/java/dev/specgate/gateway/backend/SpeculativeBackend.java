@@ -43,6 +43,8 @@ import java.util.function.LongFunction;
 public final class SpeculativeBackend implements CompletionBackend {
     private static final System.Logger LOG = System.getLogger(SpeculativeBackend.class.getName());
     private final FallbackLog fallbackLog = FallbackLog.to(LOG);
+    /** Longest a speculative round waits for its tokens to be written before drafting again. */
+    private static final long DELIVERY_WAIT_NANOS = 1_000_000;
 
     private final Draft draft;
     private final ExecutorService decodeThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -220,6 +222,10 @@ public final class SpeculativeBackend implements CompletionBackend {
             }
             metrics.generated(mode.wireName(), tokens.length);
             listener.onTokens(tokens);
+            if (mode == DecodeMode.SPECULATIVE) {
+                // The next round drafts on this machine's cores: let the tokens reach the client first.
+                listener.awaitDelivery(DELIVERY_WAIT_NANOS);
+            }
         }
 
         private void continueOnDraft(Throwable failure) {

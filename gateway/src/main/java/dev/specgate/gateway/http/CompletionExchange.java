@@ -81,6 +81,11 @@ final class CompletionExchange implements GenerationListener {
     }
 
     @Override
+    public void awaitDelivery(long maxNanos) {
+        mailbox.awaitDelivered(maxNanos);
+    }
+
+    @Override
     public void onComplete(SpeculationReport report) {
         context.runOnContext(v -> complete(report));
     }

@@ -18,6 +18,8 @@ final class TokenMailbox {
     private final Consumer<int[]> deliver;
     private int[] pending = EMPTY;
     private boolean queued;
+    /** Hand-overs queued or running: a writer waiting in {@link #awaitDelivered} waits for 0. */
+    private int inFlight;
 
     TokenMailbox(Context context, Consumer<int[]> deliver) {
         this.context = context;
@@ -34,8 +36,34 @@ final class TokenMailbox {
                 return;
             }
             queued = true;
+            inFlight++;
         }
-        context.runOnContext(v -> deliver.accept(take()));
+        context.runOnContext(v -> {
+            try {
+                deliver.accept(take());
+            } finally {
+                delivered();
+            }
+        });
+    }
+
+    /** Called on any thread but the event loop: waits at most {@code maxNanos} until every hand-over has run. */
+    synchronized void awaitDelivered(long maxNanos) {
+        long deadline = System.nanoTime() + maxNanos;
+        long left;
+        while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+            try {
+                wait(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private synchronized void delivered() {
+        inFlight--;
+        notifyAll();
     }
 
     private synchronized int[] take() {
