@@ -2,6 +2,9 @@ package dev.specgate.load;
 
 import dev.specgate.gateway.GatewayConfig;
 
+import dev.specgate.routing.config.PolicyCodec;
+import dev.specgate.routing.config.PolicyConfig;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -145,10 +148,9 @@ public final class AdaptiveKSweep {
         return new Cell(rtt, setting, records.size(), errors, tokens, seconds, perToken, acceptance);
     }
 
-    /** Speculation bounds only; every other field is the module's default. */
+    /** The default policy with these speculation bounds, as JSON for {@code PUT /admin/policy}. */
     public static String speculationPolicy(int kMin, int kMax, int kInitial) {
-        return String.format(Locale.ROOT, "{\"speculation\": {\"k_min\": %d, \"k_max\": %d, \"k_initial\": %d}}",
-                kMin, kMax, kInitial);
+        return PolicyCodec.toJson(PolicyConfig.withK(kMin, kMax, kInitial));
     }
 
     /** One run's table: goodput per setting and RTT, and adaptive against the best fixed k. */

@@ -9,6 +9,8 @@ import dev.specgate.gateway.decode.InProcessDraftChannel;
 import dev.specgate.gateway.decode.LocalModels;
 import dev.specgate.gateway.decode.SpeculativeDecoder;
 import dev.specgate.proto.v1.SamplingParams;
+import dev.specgate.routing.config.PolicyCodec;
+import dev.specgate.routing.config.PolicyConfig;
 import dev.specgate.verifier.VerifierServer;
 
 import java.io.IOException;
@@ -19,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -215,8 +216,7 @@ public final class GatewayBenchmark {
         // same work and only the gateway's own cost differs.
         Path policy = Files.createTempFile("specgate-bench-policy", ".json");
         policy.toFile().deleteOnExit();
-        Files.writeString(policy, String.format(Locale.ROOT,
-                "{\"speculation\": {\"k_min\": %d, \"k_max\": %d, \"k_initial\": %d}}", k, k, k));
+        Files.writeString(policy, PolicyCodec.toJson(PolicyConfig.withK(k, k, k)));
         c.policy = policy.toString();
         return c;
     }

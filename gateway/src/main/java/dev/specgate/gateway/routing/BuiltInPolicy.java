@@ -47,8 +47,7 @@ final class BuiltInPolicy {
     private static PolicyConfig builtIn(Route defaultRoute, int k) {
         PolicyConfig defaults = PolicyConfig.defaults();
         SpeculationSettings s = defaults.speculation();
-        SpeculationSettings speculation = new SpeculationSettings(Math.min(s.kMin(), k), Math.max(s.kMax(), k), k,
-                s.acceptancePrior(), s.priorWeightRounds(), s.probeEveryRounds());
+        SpeculationSettings speculation = s.withK(Math.min(s.kMin(), k), Math.max(s.kMax(), k), k);
         return new PolicyConfig(defaultRoute, defaults.thresholds(), speculation, defaults.ewma(), defaults.tenants());
     }
 }

@@ -28,6 +28,13 @@ public record PolicyConfig(Route defaultRoute, Thresholds thresholds, Speculatio
                 EwmaSettings.defaults(), Map.of());
     }
 
+    /** The default policy with speculation bounded to {@code kMin..kMax}, starting at {@code kInitial}. */
+    public static PolicyConfig withK(int kMin, int kMax, int kInitial) {
+        PolicyConfig d = defaults();
+        return new PolicyConfig(d.defaultRoute(), d.thresholds(), d.speculation().withK(kMin, kMax, kInitial),
+                d.ewma(), d.tenants());
+    }
+
     /** The named tenant's policy, or {@link TenantPolicy#unrestricted()} for tenants the file does not name. */
     public TenantPolicy tenant(String name) {
         TenantPolicy policy = tenants.get(name);

@@ -20,6 +20,11 @@ public record SpeculationSettings(int kMin, int kMax, int kInitial, double accep
         return new SpeculationSettings(0, 8, 4, 0.7, 4, 32);
     }
 
+    /** These settings with other k bounds and first k; the learning settings stay. */
+    public SpeculationSettings withK(int kMin, int kMax, int kInitial) {
+        return new SpeculationSettings(kMin, kMax, kInitial, acceptancePrior, priorWeightRounds, probeEveryRounds);
+    }
+
     public KBounds kBounds() {
         return new KBounds(kMin, kMax);
     }

@@ -131,21 +131,19 @@ public final class AdaptiveK {
                 bestK = k;
             }
         }
-        if (bestK > 0) {
+        int chosen = bestK;       // final copies for the explanation, written later if asked for
+        double goodput = best;
+        if (chosen > 0) {
             roundsOff = 0;
-            int chosen = bestK;
-            double goodput = best;
             return new SpeculationChoice(chosen, goodput, Reason.DEFAULT, false, () -> explain(chosen, goodput, alpha));
         }
         roundsOff++;
         int probeEvery = settings.probeEveryRounds();
         if (probeEvery > 0 && bounds.max() >= 1 && roundsOff % probeEvery == 0) {
-            double off = best;
             return new SpeculationChoice(1, tokensPerSecond(alpha, 1), Reason.LOW_ACCEPTANCE, true,
-                    () -> "k=1: probe while speculation is off (every " + probeEvery + " rounds); " + explain(0, off, alpha));
+                    () -> "k=1: probe while speculation is off (every " + probeEvery + " rounds); " + explain(0, goodput, alpha));
         }
-        double off = best;
-        return new SpeculationChoice(0, off, Reason.LOW_ACCEPTANCE, false, () -> explain(0, off, alpha));
+        return new SpeculationChoice(0, goodput, Reason.LOW_ACCEPTANCE, false, () -> explain(0, goodput, alpha));
     }
 
     private String explain(int k, double goodput, double[] alpha) {

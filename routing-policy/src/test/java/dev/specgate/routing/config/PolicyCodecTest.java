@@ -51,6 +51,18 @@ class PolicyCodecTest {
             """;
 
     @Test
+    void aPolicyWithOtherKBoundsRoundTripsAndKeepsEverythingElse() {
+        PolicyConfig pinned = PolicyCodec.parse(PolicyCodec.toJson(PolicyConfig.withK(3, 3, 3)));
+        assertEquals(new KBounds(3, 3), pinned.speculation().kBounds());
+        assertEquals(3, pinned.speculation().kInitial());
+        PolicyConfig defaults = PolicyConfig.defaults();
+        assertEquals(defaults.speculation().withK(3, 3, 3), pinned.speculation());
+        assertEquals(defaults.thresholds(), pinned.thresholds());
+        assertEquals(defaults.ewma(), pinned.ewma());
+        assertEquals(defaults.defaultRoute(), pinned.defaultRoute());
+    }
+
+    @Test
     void readsYaml() {
         PolicyConfig policy = PolicyCodec.parse(YAML);
         assertEquals(Route.CLOUD, policy.defaultRoute());
