@@ -6,11 +6,6 @@ import dev.specgate.engine.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,23 +23,12 @@ class BenchGatewayCommandTest {
     void comparesBothPathsOverTheEmulatedNetworkForEachMode(@TempDir Path dir) throws Exception {
         Path prompts = Files.write(dir.resolve("prompts.txt"),
                 Files.readAllLines(TestModels.reference("prompts.txt")).subList(0, 2));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        PrintStream saved = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cli = Main.commandLine();
-            cli.setErr(new PrintWriter(err, true));
-            code = cli.execute("bench", "gateway", "--model", TestModels.path("kjv-verifier-14m-q8_0.gguf").toString(),
-                    "--draft", TestModels.path("kjv-draft-1m-q8_0.gguf").toString(), "--prompts", prompts.toString(),
-                    "--max-tokens", "6", "--warmup-requests", "3", "--warmup", "1", "--repeats", "1",
-                    "--rtt-ms", "4", "--json");
-        } finally {
-            System.setOut(saved);
-        }
-        assertEquals(0, code, err.toString());
-        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        CliRun run = CliRun.of("bench", "gateway", "--model", TestModels.path("kjv-verifier-14m-q8_0.gguf").toString(),
+                "--draft", TestModels.path("kjv-draft-1m-q8_0.gguf").toString(), "--prompts", prompts.toString(),
+                "--max-tokens", "6", "--warmup-requests", "3", "--warmup", "1", "--repeats", "1",
+                "--rtt-ms", "4", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
         assertEquals(4, json.get("rtt_ms").asLong());
         assertEquals(3, json.get("warmup_requests").asInt());
         JsonNode results = json.get("results");

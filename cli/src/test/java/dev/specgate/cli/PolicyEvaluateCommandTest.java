@@ -15,11 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,15 +38,12 @@ class PolicyEvaluateCommandTest {
     private static Path chart;
     private static JsonNode json;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void evaluate() throws Exception {
         List<String> reference = Files.readAllLines(TestModels.reference("prompts.txt"));
         prompts = Files.write(dir.resolve("prompts.txt"), reference.subList(0, 4));
         chart = dir.resolve("curve.png");
-        Run run = run("--prompts", prompts.toString(), "--max-tokens", "" + MAX_TOKENS, "--out", chart.toString(), "--json");
+        CliRun run = run("--prompts", prompts.toString(), "--max-tokens", "" + MAX_TOKENS, "--out", chart.toString(), "--json");
         assertEquals(0, run.exitCode(), run.err());
         json = new ObjectMapper().readTree(run.out());
     }
@@ -161,7 +153,7 @@ class PolicyEvaluateCommandTest {
     void textTableMarksTheCurrentThresholdOfAPolicyFile() throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"),
                 "thresholds:\n  entropy_local_nats: 50\n  entropy_cloud_nats: 60\n");
-        Run run = run("--prompts", prompts.toString(), "--max-tokens", "4", "--policy", policy.toString(),
+        CliRun run = run("--prompts", prompts.toString(), "--max-tokens", "4", "--policy", policy.toString(),
                 "--min-agreement", "0", "--out", dir.resolve("text.png").toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("entropy_local_nats   local share local prompts  mean log-prob  agreement"), run.out());
@@ -176,7 +168,7 @@ class PolicyEvaluateCommandTest {
 
     @Test
     void missingPromptFileIsAClearError() throws Exception {
-        Run run = run("--prompts", dir.resolve("no-such-prompts.txt").toString());
+        CliRun run = run("--prompts", dir.resolve("no-such-prompts.txt").toString());
         assertEquals(1, run.exitCode());
         assertEquals("specgate: prompt file " + dir.resolve("no-such-prompts.txt") + " does not exist", run.err().strip());
         assertEquals("", run.out());
@@ -185,7 +177,7 @@ class PolicyEvaluateCommandTest {
     @Test
     void emptyPromptFileIsAClearError() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "\n  \n");
-        Run run = run("--prompts", empty.toString());
+        CliRun run = run("--prompts", empty.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("prompt file " + empty + " has no prompts"), run.err());
     }
@@ -193,29 +185,17 @@ class PolicyEvaluateCommandTest {
     @Test
     void invalidPolicyFileNamesTheField() throws Exception {
         Path policy = Files.writeString(dir.resolve("bad.yaml"), "thresholds:\n  entropy_local_nats: 3\n  entropy_cloud_nats: 2\n");
-        Run run = run("--prompts", prompts.toString(), "--policy", policy.toString());
+        CliRun run = run("--prompts", prompts.toString(), "--policy", policy.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("policy file " + policy + ": thresholds.entropy_cloud_nats: must be > entropy_local_nats"),
                 run.err());
     }
 
     /** Runs {@code ./specgate policy evaluate ARGS} in-process on the shared models. */
-    private static Run run(String... args) throws Exception {
+    private static CliRun run(String... args) {
         List<String> all = new ArrayList<>(List.of("policy", "evaluate", "--draft", TestModels.path(DRAFT).toString(),
                 "--verifier", TestModels.path(VERIFIER).toString()));
         all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        PrintStream saved = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cli = Main.commandLine();
-            cli.setErr(new PrintWriter(err, true));
-            code = cli.execute(all.toArray(String[]::new));
-        } finally {
-            System.setOut(saved);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        return CliRun.of(all.toArray(String[]::new));
     }
 }
