@@ -176,7 +176,9 @@ public final class Model implements AutoCloseable {
         for (SequenceInput s : batch) {
             s.cache().advance(s.tokens().length);
         }
-        return logits(batch, x);
+        float[][] logits = logits(batch, x);
+        Parallel.rest();
+        return logits;
     }
 
     /** Final norm and output projection, only for the rows whose logits were asked for. */

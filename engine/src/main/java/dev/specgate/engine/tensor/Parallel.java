@@ -35,6 +35,9 @@ public final class Parallel {
     private static final Thread[] WORKERS = new Thread[THREADS - 1];
     private static final ThreadLocal<Boolean> IS_WORKER = ThreadLocal.withInitial(() -> false);
 
+    /** Published by {@link #rest()}: no work in it, and workers that see it park at once instead of spinning. */
+    private static final Step REST = new Step(null, null, null, null, 0, false, null, 0);
+
     /** The step the team works on now; each step carries its own counters, so a worker that wakes late
      *  for a finished step finds no chunk left in it and cannot disturb the next one. */
     private static volatile Step current;
@@ -99,6 +102,19 @@ public final class Parallel {
             runStep(step, minRows, 4);
         } finally {
             TEAM.unlock();
+        }
+    }
+
+    /**
+     * Tells the team that no step follows soon (a forward pass has ended): workers park now rather than spin for
+     * the next step. Between passes the cores belong to whatever uses the result (a network reply, the gateway,
+     * the draft); a worker spinning there held one of two cores for up to {@code SPIN_NANOS} after every pass.
+     * Skipped while another caller's step is running (without taking the lock: a step starting at that moment
+     * must not run inline because of it; one that slips in and is overwritten is finished by its caller).
+     */
+    public static void rest() {
+        if (THREADS > 1 && !IS_WORKER.get() && !TEAM.isLocked()) {
+            current = REST;
         }
     }
 
@@ -200,12 +216,13 @@ public final class Parallel {
 
     private static void workerLoop() {
         IS_WORKER.set(true);
+        ComputePriority.lowerCurrentThread();
         Step seen = null;
         while (true) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             Step step;
             while ((step = current) == seen) {
-                if (System.nanoTime() < spinUntil) {
+                if (step != REST && System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park();
