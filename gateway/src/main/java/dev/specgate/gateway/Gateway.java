@@ -1,5 +1,6 @@
 package dev.specgate.gateway;
 
+import dev.specgate.engine.tensor.ComputePriority;
 import dev.specgate.gateway.backend.Draft;
 import dev.specgate.gateway.backend.DraftOnlyBackend;
 import dev.specgate.gateway.decode.GrpcConnector;
@@ -69,7 +70,7 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(routing);
         ExecutorService inference = Executors.newFixedThreadPool(config.effectiveInferenceThreads(),
-                daemonThreads("specgate-inference-"));
+                computeThreads(daemonThreads("specgate-inference-")));
         CompletionBackend backend;
         String modelName;
         try {
@@ -169,6 +170,14 @@ public final class Gateway implements AutoCloseable {
                 // best effort: the others still get closed
             }
         }
+    }
+
+    /** Threads that run the draft's forward passes: at a lower priority than the I/O they serve. */
+    private static ThreadFactory computeThreads(ThreadFactory threads) {
+        return runnable -> threads.newThread(() -> {
+            ComputePriority.lowerCurrentThread();
+            runnable.run();
+        });
     }
 
     static ThreadFactory daemonThreads(String prefix) {

@@ -3,6 +3,7 @@ package dev.specgate.verifier;
 import dev.specgate.engine.model.KVCacheMemoryException;
 import dev.specgate.engine.model.Model;
 import dev.specgate.engine.model.SequenceInput;
+import dev.specgate.engine.tensor.ComputePriority;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -109,6 +110,7 @@ final class VerificationScheduler implements AutoCloseable {
     }
 
     private void loop() {
+        ComputePriority.lowerCurrentThread(); // this thread runs the forward passes: requests and replies go first
         while (true) {
             maintainSessions();
             List<Refused> failed = new ArrayList<>();
