@@ -6,6 +6,7 @@ import dev.specgate.gateway.GenerationHandle;
 import dev.specgate.gateway.GenerationListener;
 import dev.specgate.gateway.SpeculationReport;
 import dev.specgate.gateway.decode.DraftChannel;
+import dev.specgate.gateway.decode.Ids;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import dev.specgate.proto.v1.ProposeRequest;
 import dev.specgate.proto.v1.ProposeResponse;
@@ -14,7 +15,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
@@ -49,7 +49,7 @@ final class ChannelDraftGeneration implements GenerationHandle {
                                    LongFunction<SpeculationReport> report) {
         this.channel = channel;
         // A session that read the prefix already (for routing) goes on from there; a new one is told everything.
-        this.sessionId = readSession != null ? readSession : UUID.randomUUID().toString();
+        this.sessionId = readSession != null ? readSession : Ids.SESSIONS.next();
         this.eos = eos;
         this.perRound = perRound;
         this.prefixLength = prefix.length;

@@ -1,13 +1,13 @@
 package dev.specgate.gateway.backend;
 
 import dev.specgate.gateway.GenerationRequest;
+import dev.specgate.gateway.decode.Ids;
 import dev.specgate.gateway.routing.GatewayRouting;
 import dev.specgate.routing.Decision;
 import dev.specgate.routing.Reason;
 import dev.specgate.routing.RequestSignals;
 import dev.specgate.routing.SystemSignals;
 
-import java.util.UUID;
 
 /**
  * Gathers one request's signals (its size, hint and tenant, the draft's entropy on its prompt, the verifier's
@@ -34,7 +34,7 @@ final class RouteSelector {
     }
 
     Routed route(GenerationRequest request, SystemSignals system) {
-        String sessionId = UUID.randomUUID().toString();
+        String sessionId = Ids.SESSIONS.next();
         boolean measure = entropy.enabled() && routing.usesEntropy(request.tenant(), request.hint(), system);
         double nats = measure ? entropy.measure(sessionId, request.promptIds()) : Double.NaN;
         RequestSignals signals = new RequestSignals(request.tenant(), request.promptIds().length,

@@ -13,7 +13,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -75,7 +74,7 @@ public final class SpeculativeDecoder {
     }
 
     public DecodeResult generate(DecodeRequest request, TokenSink sink) {
-        String sessionId = request.sessionId() != null ? request.sessionId() : UUID.randomUUID().toString();
+        String sessionId = request.sessionId() != null ? request.sessionId() : Ids.SESSIONS.next();
         try {
             return draft == null ? generateVerifierOnly(sessionId, request, sink)
                     : new Run(sessionId, request, sink).run();

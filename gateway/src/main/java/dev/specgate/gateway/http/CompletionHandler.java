@@ -4,13 +4,13 @@ import dev.specgate.gateway.CompletionBackend;
 import dev.specgate.gateway.DecodeMode;
 import dev.specgate.gateway.GenerationHandle;
 import dev.specgate.gateway.GenerationRequest;
+import dev.specgate.gateway.decode.Ids;
 import dev.specgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -85,7 +85,7 @@ final class CompletionHandler {
 
     private void start(RoutingContext ctx, Context context, CompletionParams params, String tenant, long startNanos,
                        Runnable release) {
-        String id = (params.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        String id = (params.chat() ? "chatcmpl-" : "cmpl-") + Ids.COMPLETIONS.next();
         // The metrics label of a request that fails before it is routed: the mode it asked for, else the default.
         DecodeMode wanted = params.hint().route().map(DecodeMode::of).orElse(defaultMode);
         CompletionExchange exchange = new CompletionExchange(context, ctx.response(), params, backend.tokenizer(),
