@@ -1,6 +1,8 @@
 package dev.specgate.gateway.bench;
 
 import dev.specgate.engine.ModelFiles;
+import dev.specgate.engine.tokenizer.TokenDecoder;
+import dev.specgate.engine.tokenizer.Tokenizer;
 import dev.specgate.gateway.Gateway;
 import dev.specgate.gateway.GatewayConfig;
 import dev.specgate.gateway.decode.DecodeRequest;
@@ -18,15 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Gateway overhead: the same greedy generations through the gateway (HTTP streaming from a real client on
- * loopback, the full request path) and by calling the decoder directly, in one run, over one verifier worker on a
- * loopback gRPC port (as {@code ./specgate serve} runs it) and the same draft model, same prompts, same mode.
+ * loopback, the full request path) and by calling the engine directly (tokenizer, decoder, detokenizer: text in
+ * and text out on both paths), in one run, over one verifier worker on a loopback gRPC port (as
+ * {@code ./specgate serve} runs it) and the same draft model, same prompts, same mode.
  * The two paths alternate request by request (and which goes first alternates too), so drift in machine load
  * falls on both. Reported: median time to first token and tokens per second of each path, and their ratios.
  */
@@ -88,7 +90,7 @@ public final class GatewayBenchmark {
             SpeculativeDecoder speculative = SpeculativeDecoder.create(
                     new InProcessDraftChannel(models.draftEngine()), channel);
             SpeculativeDecoder verifierOnly = SpeculativeDecoder.verifierOnly(channel);
-            List<int[]> ids = prompts.stream().map(p -> models.verifierModel().tokenizer().encode(p)).toList();
+            Tokenizer tokenizer = models.verifierModel().tokenizer();
             out.put("model", models.verifierModel().name());
             out.put("draft", models.draftModel().name());
             out.put("prompts", prompts.size());
@@ -109,7 +111,7 @@ public final class GatewayBenchmark {
                 // the gateway. So: many one-token requests on both paths first, then full-length warm-up passes.
                 for (int i = 0; i < warmupRequests; i++) {
                     client.complete(gateway.modelName(), prompts.get(i % prompts.size()), 1, mode);
-                    direct(direct, ids.get(i % prompts.size()), 1, k);
+                    direct(direct, tokenizer, prompts.get(i % prompts.size()), 1, k);
                 }
                 for (int pass = -warmups; pass < repeats; pass++) { // negative passes warm both paths up, untimed
                     if (pass == 0) {
@@ -125,7 +127,7 @@ public final class GatewayBenchmark {
                                     viaGateway.add(t.firstTokenNanos(), t.totalNanos(), t.tokens());
                                 }
                             } else {
-                                long[] timing = direct(direct, ids.get(i), maxTokens, k);
+                                long[] timing = direct(direct, tokenizer, prompts.get(i), maxTokens, k);
                                 if (pass >= 0) {
                                     viaDecoder.add(timing[0], timing[1], (int) timing[2]);
                                 }
@@ -191,17 +193,27 @@ public final class GatewayBenchmark {
         return new double[] {sum, count};
     }
 
-    /** One direct generation: {time to first token, total time, tokens}, timed by the caller as a client would. */
-    private static long[] direct(SpeculativeDecoder decoder, int[] prompt, int maxTokens, int k) {
+    /**
+     * One direct generation as an application embedding the engine would run it, text in and text out like the
+     * gateway's client: tokenize the prompt, decode, turn tokens into text as they come. Returns {time to the first
+     * non-empty text, total time, tokens}.
+     */
+    private static long[] direct(SpeculativeDecoder decoder, Tokenizer tokenizer, String prompt, int maxTokens,
+                                 int k) {
         long start = System.nanoTime();
+        int[] ids = tokenizer.encode(prompt);
+        TokenDecoder text = tokenizer.newDecoder();
         long[] first = {-1};
-        int generated = decoder.generate(new DecodeRequest(Arrays.copyOf(prompt, prompt.length), maxTokens, GREEDY, k),
-                tokens -> {
-                    if (first[0] < 0) {
-                        first[0] = System.nanoTime() - start;
-                    }
-                }).ids().length;
-        return new long[] {first[0], System.nanoTime() - start, generated};
+        int generated = decoder.generate(new DecodeRequest(ids, maxTokens, GREEDY, k), tokens -> {
+            for (int token : tokens) {
+                if (!text.push(token).isEmpty() && first[0] < 0) {
+                    first[0] = System.nanoTime() - start;
+                }
+            }
+        }).ids().length;
+        long total = System.nanoTime() - start;
+        return new long[] {first[0] < 0 ? total : first[0], total, generated}; // as the client counts it
+
     }
 
     private static GatewayConfig config(String draft, String verifierAddress, int k) throws IOException {
