@@ -15,6 +15,7 @@ import dev.specgate.load.NetworkEmulator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -261,7 +262,7 @@ final class BenchCommand implements Runnable {
             try {
                 result = GatewayBenchmark.run(model, draft, prompts(prompts), maxTokens, modes, k,
                         Math.max(0, warmupRequests), Math.max(1, warmup),
-                        Math.max(1, repeats), route);
+                        Math.max(1, repeats), route, Duration.ofMillis(Math.max(0, rttMs) + 2));
             } finally {
                 emulators.forEach(NetworkEmulator::close);
             }

@@ -78,7 +78,7 @@ public final class GatewayBenchmark {
 
     public static Map<String, Object> run(String verifier, String draft, List<String> prompts, int maxTokens,
                                           List<String> modes, int k, int warmupRequests, int warmups, int repeats,
-                                          VerifierRoute route)
+                                          VerifierRoute route, Duration pause)
             throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         try (LocalModels models = LocalModels.load(verifier, draft);
@@ -99,6 +99,7 @@ public final class GatewayBenchmark {
             out.put("warmup_requests", warmupRequests);
             out.put("warmup_passes", warmups);
             out.put("repeats", repeats);
+            out.put("pause_ms", pause.toMillis());
             out.put("processors", Runtime.getRuntime().availableProcessors());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (String mode : modes) {
@@ -120,6 +121,10 @@ public final class GatewayBenchmark {
                     for (int i = 0; i < prompts.size(); i++) {
                         boolean gatewayFirst = (pass + i) % 2 == 0;
                         for (int leg = 0; leg < 2; leg++) {
+                            // The previous generation's session release reaches the verifier before this request
+                            // does: its scheduler waits up to max_batch_wait for rounds of a session still open,
+                            // which put 0-2 ms of noise on either path's first token.
+                            Thread.sleep(pause);
                             if ((leg == 0) == gatewayFirst) {
                                 StreamingClient.Timing t = client.complete(gateway.modelName(), prompts.get(i),
                                         maxTokens, mode);
