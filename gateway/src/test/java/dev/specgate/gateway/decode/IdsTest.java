@@ -25,6 +25,13 @@ class IdsTest {
     }
 
     @Test
+    void consecutiveIdsDoNotReadAsACount() {
+        long a = Long.parseUnsignedLong(Ids.COMPLETIONS.next().substring(16), 16);
+        long b = Long.parseUnsignedLong(Ids.COMPLETIONS.next().substring(16), 16);
+        assertTrue(Math.abs(b - a) > 1_000_000, "scrambled: " + a + ", " + b);
+    }
+
+    @Test
     void completionIdsDoNotRevealSessionIds() {
         Set<String> prefixes = new HashSet<>();
         prefixes.add(Ids.SESSIONS.next().substring(0, 16));
