@@ -1,7 +1,6 @@
 package dev.specgate.load;
 
 import dev.specgate.gateway.GatewayConfig;
-
 import dev.specgate.routing.config.PolicyCodec;
 import dev.specgate.routing.config.PolicyConfig;
 

@@ -8,7 +8,6 @@ import dev.specgate.routing.Reason;
 import dev.specgate.routing.RequestSignals;
 import dev.specgate.routing.SystemSignals;
 
-
 /**
  * Gathers one request's signals (its size, hint and tenant, the draft's entropy on its prompt, the verifier's
  * health) and asks the routing policy. Blocking when it measures the entropy: call on a decode thread.
